@@ -1,0 +1,64 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * kmm/kernel.h - what kmm knows of the simulated kernel build: the symbols of
+ * its System.map that fix the image layout, and the .config options that
+ * change memory management.
+ *
+ * kmm_kernel_parse_system_map() and kmm_kernel_parse_config() read the
+ * files' text; kmm_kernel_finish() derives the rest (NUMA, MAX_NUMNODES,
+ * NR_CPUS, ...) with the defaults of the architecture when a file was not
+ * given.  Addresses are link-time virtual addresses; __pa_symbol() of the
+ * simulated kernel is kmm_kernel_pa().
+ */
+#ifndef KMM_KERNEL_H
+#define KMM_KERNEL_H
+
+#include <kmm/env.h>
+
+enum kmm_arch { KMM_ARCH_X86_64 = 0, KMM_ARCH_I386, KMM_ARCH_ARM64 };
+
+/* The symbols kmm reads from System.map; 0 when absent. */
+struct kmm_kernel_syms {
+	u64 text, etext, sdata, edata, start_rodata, end_rodata;
+	u64 init_begin, init_end, sinittext, einittext;
+	u64 bss_start, bss_stop, brk_base, brk_limit, end, end_of_kernel_reserve;
+	u64 per_cpu_start, per_cpu_end, per_cpu_load;
+	u64 real_mode_blob, real_mode_blob_end, real_mode_relocs;
+};
+
+struct kmm_kernel {
+	enum kmm_arch arch;
+	struct kmm_kernel_syms sym;
+	bool have_system_map, have_config;
+
+	/* .config facts (defaults of the Debian 6.1 kernels when absent) */
+	u64 physical_start;   /* CONFIG_PHYSICAL_START */
+	u64 physical_align;   /* CONFIG_PHYSICAL_ALIGN */
+	unsigned int nr_cpus; /* CONFIG_NR_CPUS */
+	unsigned int nodes_shift;
+	bool numa;            /* CONFIG_NUMA */
+	bool randomize_memory;
+	bool highmem, x86_pae;
+	u64 page_offset;      /* CONFIG_PAGE_OFFSET (i386) */
+	unsigned int x86_reserve_low_kb; /* CONFIG_X86_RESERVE_LOW */
+	unsigned int cma_size_mbytes;
+	bool deferred_struct_page_init;
+	char release[128];    /* "6.1.0-56-amd64" when known */
+};
+
+/* kmm_kernel_init - defaults for @arch (Debian 6.1's config, no symbols). */
+void kmm_kernel_init(struct kmm_kernel *k, enum kmm_arch arch);
+
+/*
+ * kmm_kernel_parse_system_map - read "ADDR TYPE NAME" lines.  Returns 0, or
+ * -KMM_EPARSE (@err: "System.map line N: ...") for a malformed line, or
+ * -KMM_ENOENT when a symbol kmm needs (_text, _end) is missing.
+ */
+int kmm_kernel_parse_system_map(struct kmm_kernel *k, const char *text, char *err, size_t errlen);
+/* kmm_kernel_parse_config - read CONFIG_X=value lines (comments skipped). */
+int kmm_kernel_parse_config(struct kmm_kernel *k, const char *text, char *err, size_t errlen);
+
+/* virtual start of the kernel mapping: __START_KERNEL_map or PAGE_OFFSET */
+u64 kmm_kernel_map_base(const struct kmm_kernel *k);
+
+#endif /* KMM_KERNEL_H */

@@ -1,0 +1,71 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * kmm/machine.h - one simulated machine: its kernel build, firmware input,
+ * command line and the boot-time memory state, in one context struct (no
+ * global state: a program may boot many machines).
+ *
+ * Lifecycle: kmm_machine_init() -> fill m->kernel (kmm_kernel_parse_*),
+ * m->boot (kmm_bootlog_parse) and m->cmdline (kmm_cmdline_parse) -> boot
+ * (kmm_x86_setup_arch() for x86) -> inspect m->memblock, m->e820.
+ * The struct is large (the e820 tables); allocate it, don't put it on a
+ * small stack.
+ */
+#ifndef KMM_MACHINE_H
+#define KMM_MACHINE_H
+
+#include <kmm/bootlog.h>
+#include <kmm/cmdline.h>
+#include <kmm/e820.h>
+#include <kmm/env.h>
+#include <kmm/kernel.h>
+#include <kmm/memblock.h>
+
+/*
+ * Facts of the platform firmware that a boot log does not print but Linux
+ * reads from memory.  kmm_machine_init() sets the values of QEMU's firmware
+ * (SeaBIOS/OVMF) with the Debian 6.1 kernels, measured on the oracle boots.
+ */
+struct kmm_platform {
+	u64 mpc_len;  /* MP configuration table length (SeaBIOS: 0xd0), placed right after the
+		       * 16-byte MP floating pointer */
+	u64 brk_used; /* bytes of the kernel's brk area in use at reserve_brk(): early page
+		       * tables + DMI copies (x86_64: 0x11000, i386: 0x19000) */
+};
+
+struct kmm_machine {
+	struct kmm_env env;
+	struct kmm_kernel kernel;
+	struct kmm_platform platform;
+	struct kmm_bootlog boot;
+	struct kmm_cmdline cmdline;
+	struct kmm_e820 e820;
+	struct memblock memblock;
+	struct memblock_region memory_init_regions[INIT_MEMBLOCK_REGIONS];
+	struct memblock_region reserved_init_regions[INIT_MEMBLOCK_REGIONS];
+
+	/* boot state (x86 names) */
+	u64 phys_base;               /* load offset: __pa_symbol(x) = x - map base + phys_base */
+	unsigned long max_arch_pfn;
+	unsigned long max_pfn;       /* end of RAM */
+	unsigned long max_low_pfn;   /* end of directly mapped (low) RAM */
+	bool booted_efi;
+};
+
+/* kmm_machine_init - an empty machine for @arch logging through @env. */
+void kmm_machine_init(struct kmm_machine *m, enum kmm_arch arch, const struct kmm_env *env);
+
+/* kmm_kernel_pa - __pa_symbol(@sym) of the simulated kernel */
+u64 kmm_kernel_pa(const struct kmm_machine *m, u64 sym);
+
+/*
+ * kmm_x86_setup_arch - run the x86 setup_arch() memory path on @m:
+ * early reservations, the firmware map from @firmware_text (boot-log or
+ * table lines, see kmm_e820_parse_text()), the early parameters, the MP
+ * table, brk, e820__memblock_setup() and its MEMBLOCK dump, printing what
+ * Linux prints.  Returns 0 or a negative kmm_err with @err saying why (bad
+ * firmware map, malformed early option, ...).
+ */
+int kmm_x86_setup_arch(struct kmm_machine *m, const char *firmware_text, char *err,
+		       size_t errlen);
+
+#endif /* KMM_MACHINE_H */

@@ -1,0 +1,272 @@
+// SPDX-License-Identifier: MIT
+/*
+ * setup.c - the memory part of x86 setup_arch() (Linux 6.1
+ * arch/x86/kernel/setup.c), from the firmware map to the first MEMBLOCK
+ * dump.
+ *
+ * Order, as Linux runs it:
+ *   early_reserve_memory()    kernel image, low 64K, initrd, setup_data, BIOS
+ *                             regions (before memblock=debug is parsed: silent)
+ *   e820__memory_setup()      the firmware map, sanitised and printed
+ *   parse_early_param()       memblock=debug, mem=, memmap=
+ *   e820__reserve_setup_data(), e820__finish_early_params()
+ *   e820_add_kernel_range(), trim_bios_range(), e820__end_of_ram_pfn()
+ *   find_smp_config()         MP table reservations
+ *   reserve_brk()             the kernel's brk area in use
+ *   e820__memblock_setup()    RAM into memblock, trimmed to pages, dumped
+ */
+#include <kmm/error.h>
+#include <kmm/lib.h>
+#include <kmm/machine.h>
+
+#define PAGE_SIZE 4096ULL
+#define SZ_64K 0x10000ULL
+#define SZ_1M 0x100000ULL
+#define ISA_END_ADDRESS 0x100000ULL
+#define BIOS_BEGIN 0x000a0000ULL
+#define BIOS_END 0x00100000ULL
+#define BIOS_START_MIN 0x20000ULL
+#define BIOS_START_MAX 0x9f000ULL
+#define MPF_SIZE 16ULL
+
+void kmm_machine_init(struct kmm_machine *m, enum kmm_arch arch, const struct kmm_env *env)
+{
+	kmm_memset(m, 0, sizeof(*m));
+	m->env = *env;
+	kmm_kernel_init(&m->kernel, arch);
+	kmm_e820_init(&m->e820, &m->env);
+	m->platform.mpc_len = 0xd0;
+	m->platform.brk_used = arch == KMM_ARCH_I386 ? 0x19000 : 0x11000;
+}
+
+u64 kmm_kernel_pa(const struct kmm_machine *m, u64 sym)
+{
+	return sym - kmm_kernel_map_base(&m->kernel) + m->phys_base;
+}
+
+/*
+ * Where the kernel runs.  Booted without KASLR by a BIOS loader it runs at
+ * its link address (CONFIG_PHYSICAL_START).  The EFI stub instead allocates a
+ * Loader Code region for the decompressed kernel: the first one large enough
+ * for [_text, _end) that starts on CONFIG_PHYSICAL_ALIGN.
+ */
+static void x86_place_kernel(struct kmm_machine *m)
+{
+	const struct kmm_kernel *k = &m->kernel;
+	u64 link = k->sym.text - kmm_kernel_map_base(k);
+	u64 need = k->sym.end - k->sym.text;
+
+	m->phys_base = 0;
+	if (!m->boot.efi)
+		return;
+	for (unsigned int i = 0; i < m->boot.nr_efi; i++) {
+		const struct kmm_efi_mem *e = &m->boot.efi_mem[i];
+
+		if (kmm_strcmp(e->type, "Loader Code") != 0)
+			continue;
+		if (e->end + 1 - e->start < need || !KMM_IS_ALIGNED(e->start, k->physical_align))
+			continue;
+		m->phys_base = e->start - link;
+		return;
+	}
+}
+
+/* the firmware's base-memory size: the end of the usable range that starts at 0 */
+static u64 x86_bios_base_memory(const struct kmm_e820 *e)
+{
+	for (u32 i = 0; i < e->table.nr_entries; i++) {
+		const struct e820_entry *en = &e->table.entries[i];
+
+		if (en->addr == 0 && en->type == E820_TYPE_RAM)
+			return en->size;
+	}
+	return 0;
+}
+
+/* reserve_bios_regions(): from the EBDA (or base memory end) up to 1M */
+static void x86_reserve_bios_regions(struct kmm_machine *m, u64 base_mem)
+{
+	u64 bios_start = base_mem & ~0x3ffULL; /* the BDA holds whole KiB */
+
+	if (bios_start < BIOS_START_MIN || bios_start > BIOS_START_MAX)
+		bios_start = BIOS_START_MAX;
+	bios_start &= ~(PAGE_SIZE - 1);
+	memblock_reserve_caller(&m->memblock, bios_start, SZ_1M - bios_start,
+				"reserve_bios_regions");
+}
+
+static void x86_early_reserve_memory(struct kmm_machine *m)
+{
+	const struct kmm_kernel_syms *s = &m->kernel.sym;
+	struct memblock *mb = &m->memblock;
+
+	memblock_reserve_caller(mb, kmm_kernel_pa(m, s->text), s->end_of_kernel_reserve - s->text,
+				"early_reserve_memory");
+	memblock_reserve_caller(mb, 0, SZ_64K, "early_reserve_memory");
+	if (m->boot.have_ramdisk) {
+		u64 start = m->boot.ramdisk_start;
+		u64 end = KMM_ALIGN(m->boot.ramdisk_end + 1, PAGE_SIZE);
+
+		memblock_reserve_caller(mb, start, end - start, "early_reserve_initrd");
+	}
+	for (unsigned int i = 0; i < m->boot.nr_setup_data; i++)
+		memblock_reserve_caller(mb, m->boot.setup_data_start[i],
+					m->boot.setup_data_end[i] + 1 - m->boot.setup_data_start[i],
+					"memblock_x86_reserve_range_setup_data");
+}
+
+static int x86_parse_early_param(struct kmm_machine *m, char *err, size_t errlen)
+{
+	for (unsigned int i = 0; i < m->cmdline.nr_params; i++) {
+		const struct kmm_param *p = &m->cmdline.params[i];
+		int ret = 0;
+
+		if (!kmm_strcmp(p->name, "memblock") && p->value && !kmm_strcmp(p->value, "debug"))
+			m->memblock.debug = true;
+		else if (!kmm_strcmp(p->name, "mem") && p->value)
+			ret = e820_parse_memopt(&m->e820, p->value);
+		else if (!kmm_strcmp(p->name, "memmap") && p->value)
+			ret = e820_parse_memmap_opt(&m->e820, p->value);
+		if (ret) {
+			kmm_snprintf(err, errlen, "Malformed early option '%s': '%s'", p->name,
+				     p->value ? p->value : "");
+			return ret;
+		}
+	}
+	return 0;
+}
+
+/* e820__reserve_setup_data(): boot-loader setup_data becomes RESERVED_KERN */
+static void x86_reserve_setup_data(struct kmm_machine *m)
+{
+	struct kmm_e820 *e = &m->e820;
+
+	if (!m->boot.nr_setup_data)
+		return;
+	for (unsigned int i = 0; i < m->boot.nr_setup_data; i++) {
+		u64 start = m->boot.setup_data_start[i];
+		u64 size = m->boot.setup_data_end[i] + 1 - start;
+
+		e820__range_update(e, start, size, E820_TYPE_RAM, E820_TYPE_RESERVED_KERN);
+		e820__range_update_kexec(e, start, size, E820_TYPE_RAM, E820_TYPE_RESERVED_KERN);
+	}
+	e820__update_table(&e->table);
+	e820__update_table(&e->table_kexec);
+	kmm_printk(&m->env, "extended physical RAM map:");
+	e820__print_table(e, "reserve setup_data");
+}
+
+/* e820_add_kernel_range(): the kernel must sit in RAM whatever the map says */
+static void x86_e820_add_kernel_range(struct kmm_machine *m)
+{
+	u64 start = kmm_kernel_pa(m, m->kernel.sym.text);
+	u64 size = kmm_kernel_pa(m, m->kernel.sym.end) - start;
+
+	if (e820__mapped_all(&m->e820, start, start + size, E820_TYPE_RAM))
+		return;
+	kmm_printk(&m->env, ".text .data .bss are not marked as E820_TYPE_RAM!");
+	e820__range_remove(&m->e820, start, size, E820_TYPE_RAM, false);
+	e820__range_add(&m->e820, start, size, E820_TYPE_RAM);
+}
+
+static void x86_trim_bios_range(struct kmm_machine *m)
+{
+	e820__range_update(&m->e820, 0, PAGE_SIZE, E820_TYPE_RAM, E820_TYPE_RESERVED);
+	e820__range_remove(&m->e820, BIOS_BEGIN, BIOS_END - BIOS_BEGIN, E820_TYPE_RAM, true);
+	e820__update_table(&m->e820.table);
+}
+
+static void x86_find_smp_config(struct kmm_machine *m)
+{
+	u64 mpf = m->boot.mpf_addr;
+
+	if (!m->boot.have_mptable)
+		return;
+	kmm_printk(&m->env, "found SMP MP-table at [mem %#010llx-%#010llx]",
+		   (unsigned long long)mpf, (unsigned long long)(mpf + MPF_SIZE - 1));
+	memblock_reserve_caller(&m->memblock, mpf, MPF_SIZE, "smp_scan_config");
+	memblock_reserve_caller(&m->memblock, mpf + MPF_SIZE, m->platform.mpc_len,
+				"smp_scan_config");
+}
+
+static void x86_e820_memblock_setup(struct kmm_machine *m)
+{
+	struct memblock *mb = &m->memblock;
+
+	memblock_allow_resize(mb);
+	for (u32 i = 0; i < m->e820.table.nr_entries; i++) {
+		const struct e820_entry *en = &m->e820.table.entries[i];
+
+		if (en->addr + en->size < en->addr)
+			continue;
+		if (en->type == E820_TYPE_SOFT_RESERVED)
+			memblock_reserve_caller(mb, en->addr, en->size, "e820__memblock_setup");
+		if (en->type != E820_TYPE_RAM && en->type != E820_TYPE_RESERVED_KERN)
+			continue;
+		memblock_add_caller(mb, en->addr, en->size, "e820__memblock_setup");
+	}
+	memblock_trim_memory(mb, PAGE_SIZE);
+	memblock_dump_all(mb);
+}
+
+int kmm_x86_setup_arch(struct kmm_machine *m, const char *firmware_text, char *err,
+		       size_t errlen)
+{
+	struct kmm_kernel *k = &m->kernel;
+	bool x86_64 = k->arch == KMM_ARCH_X86_64;
+	int ret;
+
+	if (k->arch != KMM_ARCH_X86_64 && k->arch != KMM_ARCH_I386) {
+		kmm_snprintf(err, errlen, "kmm_x86_setup_arch: not an x86 machine");
+		return -KMM_EINVAL;
+	}
+	memblock_init(&m->memblock, &m->env, m->memory_init_regions, INIT_MEMBLOCK_REGIONS,
+		      m->reserved_init_regions, INIT_MEMBLOCK_REGIONS, k->numa,
+		      1 << k->nodes_shift);
+	if (x86_64)
+		m->max_arch_pfn = 1UL << (46 - 12);
+	else
+		m->max_arch_pfn = k->x86_pae ? 1UL << (36 - 12) : 1UL << (32 - 12);
+
+	if (m->boot.have_version)
+		kmm_printk(&m->env, "%s", m->boot.linux_version);
+	else
+		kmm_printk(&m->env, "Linux version %s (kmm)", k->release[0] ? k->release : "6.1.0");
+	if (x86_64)
+		kmm_printk(&m->env, "Command line: %s", m->cmdline.raw);
+
+	ret = kmm_e820_parse_text(&m->e820, firmware_text, err, errlen);
+	if (ret < 0)
+		return ret;
+	x86_place_kernel(m);
+	x86_early_reserve_memory(m);
+	x86_reserve_bios_regions(m, x86_bios_base_memory(&m->e820));
+	e820__memory_setup(&m->e820, "BIOS-e820");
+
+	ret = x86_parse_early_param(m, err, errlen);
+	if (ret)
+		return ret;
+	x86_reserve_setup_data(m);
+	ret = e820__finish_early_params(&m->e820);
+	if (ret) {
+		kmm_snprintf(err, errlen, "Invalid user supplied memory map");
+		return ret;
+	}
+	x86_e820_add_kernel_range(m);
+	x86_trim_bios_range(m);
+	m->max_pfn = e820__end_of_ram_pfn(&m->e820, m->max_arch_pfn);
+	if (x86_64) {
+		if (m->max_pfn > (1UL << (32 - 12)))
+			m->max_low_pfn = e820__end_of_low_ram_pfn(&m->e820, m->max_arch_pfn);
+		else
+			m->max_low_pfn = m->max_pfn;
+	} else {
+		m->max_low_pfn = m->max_pfn;
+	}
+	x86_find_smp_config(m);
+	memblock_reserve_caller(&m->memblock, kmm_kernel_pa(m, k->sym.brk_base),
+				m->platform.brk_used, "setup_arch");
+	memblock_set_current_limit(&m->memblock, ISA_END_ADDRESS);
+	x86_e820_memblock_setup(m);
+	return 0;
+}

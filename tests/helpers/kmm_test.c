@@ -1,0 +1,149 @@
+// SPDX-License-Identifier: MIT
+/*
+ * kmm_test.c - the recording test environment of kmm_test.h.
+ *
+ * A struct kmm_test_env owns one struct kmm_env whose opaque pointer is the
+ * kmm_test_env itself:
+ *   - log_line appends a copy of every line to lines[] (nr_lines counts
+ *     them); once KMM_TEST_MAX_LINES are stored further lines are dropped
+ *     and a cmocka failure is raised, since a test that logs that much is
+ *     broken;
+ *   - bug counts failed KMM_CHECKs in nr_bugs and records
+ *     "BUG: <func>: <what>" as a line, so tests can assert which check fired;
+ *   - phys_to_virt/virt_to_phys go to the hosted physmem when the test asked
+ *     for physical memory, and otherwise report "not backed".
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "helpers/kmm_test.h"
+
+#include <kmm/error.h>
+#include <kmm/hosted.h>
+
+static char *kmm_test_strdup(const char *s)
+{
+	size_t n = strlen(s) + 1;
+	char *p = malloc(n);
+
+	assert_non_null(p);
+	memcpy(p, s, n);
+	return p;
+}
+
+static void kmm_test_record(struct kmm_test_env *t, const char *line)
+{
+	if (t->nr_lines >= KMM_TEST_MAX_LINES)
+		fail_msg("kmm_test: more than %d log lines", KMM_TEST_MAX_LINES);
+	t->lines[t->nr_lines++] = kmm_test_strdup(line);
+}
+
+static void kmm_test_log_line(void *opaque, const char *line)
+{
+	kmm_test_record(opaque, line);
+}
+
+static void kmm_test_bug(void *opaque, const char *func, const char *what)
+{
+	struct kmm_test_env *t = opaque;
+	char buf[1024];
+
+	t->nr_bugs++;
+	snprintf(buf, sizeof(buf), "BUG: %s: %s", func, what);
+	kmm_test_record(t, buf);
+}
+
+static void *kmm_test_phys_to_virt(void *opaque, phys_addr_t pa)
+{
+	struct kmm_test_env *t = opaque;
+
+	if (!t->physmem)
+		return NULL;
+	return kmm_physmem_phys_to_virt(t->physmem, pa);
+}
+
+static phys_addr_t kmm_test_virt_to_phys(void *opaque, const void *va)
+{
+	struct kmm_test_env *t = opaque;
+
+	if (!t->physmem)
+		return KMM_PHYS_ADDR_MAX;
+	return kmm_physmem_virt_to_phys(t->physmem, va);
+}
+
+struct kmm_test_env *kmm_test_env_new(u64 phys_bytes)
+{
+	struct kmm_test_env *t = calloc(1, sizeof(*t));
+	char err[256];
+	int ret;
+
+	assert_non_null(t);
+	t->env.opaque = t;
+	t->env.log_line = kmm_test_log_line;
+	t->env.bug = kmm_test_bug;
+	t->env.phys_to_virt = kmm_test_phys_to_virt;
+	t->env.virt_to_phys = kmm_test_virt_to_phys;
+	if (phys_bytes > 0) {
+		ret = kmm_physmem_create(&t->physmem, phys_bytes, err, sizeof(err));
+		if (ret)
+			fail_msg("kmm_test_env_new(%llu): %s (%s)", (unsigned long long)phys_bytes,
+				 kmm_strerror(ret), err);
+	}
+	return t;
+}
+
+void kmm_test_env_clear_log(struct kmm_test_env *t)
+{
+	unsigned int i;
+
+	for (i = 0; i < t->nr_lines; i++) {
+		free(t->lines[i]);
+		t->lines[i] = NULL;
+	}
+	t->nr_lines = 0;
+}
+
+void kmm_test_env_free(struct kmm_test_env *t)
+{
+	if (!t)
+		return;
+	kmm_test_env_clear_log(t);
+	if (t->physmem)
+		kmm_physmem_destroy(t->physmem);
+	free(t);
+}
+
+int kmm_test_find_line(const struct kmm_test_env *t, unsigned int from, const char *line)
+{
+	unsigned int i;
+
+	for (i = from; i < t->nr_lines; i++)
+		if (strcmp(t->lines[i], line) == 0)
+			return (int)i;
+	return -1;
+}
+
+/*
+ * The log as "  [index] line\n" text for failure messages.  The buffer is
+ * static (tests are single-threaded) and the text is cut, marked "...",
+ * when it does not fit.
+ */
+const char *kmm_test_log_text(const struct kmm_test_env *t)
+{
+	static char buf[256 * 1024];
+	size_t len = 0;
+	unsigned int i;
+	int n;
+
+	buf[0] = '\0';
+	for (i = 0; i < t->nr_lines; i++) {
+		n = snprintf(buf + len, sizeof(buf) - len, "  [%u] %s\n", i, t->lines[i]);
+		if (n < 0 || (size_t)n >= sizeof(buf) - len) {
+			strcpy(buf + sizeof(buf) - 5, "...\n");
+			break;
+		}
+		len += (size_t)n;
+	}
+	return buf;
+}

@@ -1,0 +1,300 @@
+// SPDX-License-Identifier: MIT
+/*
+ * boot.c - `kmm boot`: read a machine's inputs (boot log, System.map,
+ * .config, command line), boot it in the simulator and write what Linux
+ * would print (dmesg.txt) and, as later stages add them, the /proc views.
+ *
+ * This interface is driven by ../shared/oracle/tools/fidelity; keep it
+ * stable.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include <kmm/error.h>
+#include <kmm/hosted.h>
+#include <kmm/lib.h>
+#include <kmm/machine.h>
+
+#include "kmm_tool.h"
+
+struct boot_opts {
+	const char *arch, *dmesg, *numa_distance, *dtb, *dtb_addr, *kernel_load;
+	const char *system_map, *kernel_config, *cmdline, *output_dir;
+};
+
+struct host {
+	struct kmm_hosted_log log;
+	struct kmm_physmem *pm;
+};
+
+static void boot_usage(FILE *f)
+{
+	fprintf(f,
+		"usage: kmm boot [--arch x86_64|i386|arm64] [--dmesg FILE] [--numa-distance FILE]\n"
+		"                [--dtb FILE --dtb-addr ADDR --kernel-load ADDR]\n"
+		"                [--system-map FILE] [--kernel-config FILE] [--cmdline STR]\n"
+		"                [--output-dir DIR]\n"
+		"\n"
+		"Boot a simulated machine through Linux 6.1's memory initialisation and print the\n"
+		"kernel log Linux would print (memblock=debug lines included when the command line\n"
+		"has memblock=debug).  Without --dmesg/--dtb it boots the built-in default machine:\n"
+		"QEMU pc, 2 GiB, 1 CPU, SeaBIOS, the Debian 6.1 amd64 kernel.\n"
+		"\n"
+		"  --arch A            x86_64 (default), i386 (686-pae) or arm64\n"
+		"  --dmesg FILE        a real boot log (or just its firmware lines); kmm reads only\n"
+		"                      input lines: Linux version, Command line, the BIOS-e820 map,\n"
+		"                      e820 setup_data updates, EFI map, ACPI table locations,\n"
+		"                      SRAT, MP table, RAMDISK, CPU count.  A plain e820 table\n"
+		"                      ('0xSTART 0xSIZE TYPE' or '0xSTART-0xEND TYPE' lines) works too\n"
+		"  --numa-distance F   the SLIT distance matrix, one row per line\n"
+		"  --dtb FILE          flattened device tree (arm64), with --dtb-addr (where the\n"
+		"                      boot loader put it) and --kernel-load (the Image's address)\n"
+		"  --system-map FILE   the kernel's System.map (image layout)\n"
+		"  --kernel-config F   the kernel's .config\n"
+		"  --cmdline STR       kernel command line (default: the boot log's 'Command line:')\n"
+		"  --output-dir DIR    write dmesg.txt there (else the log goes to stdout)\n");
+}
+
+static char *read_file(const char *path, char *err, size_t errlen)
+{
+	FILE *f = fopen(path, "rb");
+	char *buf = NULL;
+	size_t len = 0, cap = 0;
+
+	if (!f) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		return NULL;
+	}
+	for (;;) {
+		size_t n;
+
+		if (cap - len < 65536) {
+			char *nb = realloc(buf, cap + 65536 + 1);
+
+			if (!nb) {
+				snprintf(err, errlen, "%s: out of memory", path);
+				free(buf);
+				fclose(f);
+				return NULL;
+			}
+			buf = nb;
+			cap += 65536;
+		}
+		n = fread(buf + len, 1, cap - len, f);
+		len += n;
+		if (n == 0)
+			break;
+	}
+	if (ferror(f)) {
+		snprintf(err, errlen, "%s: read error", path);
+		free(buf);
+		fclose(f);
+		return NULL;
+	}
+	fclose(f);
+	buf[len] = '\0';
+	if (memchr(buf, '\0', len)) {
+		snprintf(err, errlen, "%s: binary file (NUL byte) where text was expected", path);
+		free(buf);
+		return NULL;
+	}
+	return buf;
+}
+
+static void *host_p2v(void *opaque, phys_addr_t pa)
+{
+	struct host *h = opaque;
+
+	return kmm_physmem_phys_to_virt(h->pm, pa);
+}
+
+static phys_addr_t host_v2p(void *opaque, const void *va)
+{
+	struct host *h = opaque;
+
+	return kmm_physmem_virt_to_phys(h->pm, va);
+}
+
+static void host_log(void *opaque, const char *line)
+{
+	struct host *h = opaque;
+
+	kmm_hosted_log_line(&h->log, line);
+}
+
+static int parse_arch(const char *s, enum kmm_arch *out)
+{
+	if (!strcmp(s, "x86_64") || !strcmp(s, "amd64"))
+		*out = KMM_ARCH_X86_64;
+	else if (!strcmp(s, "i386") || !strcmp(s, "x86") || !strcmp(s, "686-pae"))
+		*out = KMM_ARCH_I386;
+	else if (!strcmp(s, "arm64") || !strcmp(s, "aarch64"))
+		*out = KMM_ARCH_ARM64;
+	else
+		return -1;
+	return 0;
+}
+
+static int write_dmesg(const struct kmm_hosted_log *log, FILE *f)
+{
+	const char *p = kmm_hosted_log_text(log);
+
+	while (*p) {
+		const char *nl = strchr(p, '\n');
+		size_t n = nl ? (size_t)(nl - p) : strlen(p);
+
+		if (fprintf(f, "[    0.000000] %.*s\n", (int)n, p) < 0)
+			return -1;
+		p += n + (nl ? 1 : 0);
+	}
+	return 0;
+}
+
+static int write_outputs(const struct boot_opts *o, const struct host *h)
+{
+	char path[4096];
+	FILE *f;
+
+	if (!o->output_dir)
+		return write_dmesg(&h->log, stdout);
+	if (mkdir(o->output_dir, 0777) && errno != EEXIST) {
+		fprintf(stderr, "kmm boot: %s: %s\n", o->output_dir, strerror(errno));
+		return -1;
+	}
+	snprintf(path, sizeof(path), "%s/dmesg.txt", o->output_dir);
+	f = fopen(path, "w");
+	if (!f || write_dmesg(&h->log, f) || fclose(f)) {
+		fprintf(stderr, "kmm boot: %s: %s\n", path, strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+static int boot_machine(const struct boot_opts *o, struct kmm_machine *m, struct host *h)
+{
+	char err[512] = "";
+	char *dmesg = NULL, *map = NULL, *cfg = NULL;
+	const char *dmesg_text, *map_text, *cfg_text;
+	bool builtin = !o->dmesg && !o->dtb;
+	int ret = 1;
+
+	if (o->dmesg && !(dmesg = read_file(o->dmesg, err, sizeof(err))))
+		goto out;
+	if (o->system_map && !(map = read_file(o->system_map, err, sizeof(err))))
+		goto out;
+	if (o->kernel_config && !(cfg = read_file(o->kernel_config, err, sizeof(err))))
+		goto out;
+	dmesg_text = dmesg ? dmesg : (builtin ? kmm_default_dmesg : "");
+	map_text = map ? map : (builtin ? kmm_default_system_map : NULL);
+	cfg_text = cfg ? cfg : (builtin ? kmm_default_config : NULL);
+
+	if (cfg_text && kmm_kernel_parse_config(&m->kernel, cfg_text, err, sizeof(err)))
+		goto out;
+	if (!map_text) {
+		snprintf(err, sizeof(err), "--system-map is needed to place the kernel image");
+		goto out;
+	}
+	if (kmm_kernel_parse_system_map(&m->kernel, map_text, err, sizeof(err)))
+		goto out;
+	if (kmm_bootlog_parse(&m->boot, dmesg_text, err, sizeof(err)))
+		goto out;
+	if (kmm_cmdline_parse(&m->cmdline, o->cmdline ? o->cmdline : m->boot.cmdline, err,
+			      sizeof(err)))
+		goto out;
+	if (m->kernel.arch == KMM_ARCH_ARM64) {
+		snprintf(err, sizeof(err), "arm64 device-tree boot is not implemented yet (issue 3)");
+		goto out;
+	}
+	if (kmm_x86_setup_arch(m, dmesg_text, err, sizeof(err)))
+		goto out;
+	ret = 0;
+out:
+	if (ret)
+		fprintf(stderr, "kmm boot: %s\n", err);
+	free(dmesg);
+	free(map);
+	free(cfg);
+	return ret;
+}
+
+int kmm_cmd_boot(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "arch", required_argument, NULL, 'a' },
+		{ "dmesg", required_argument, NULL, 'd' },
+		{ "numa-distance", required_argument, NULL, 'n' },
+		{ "dtb", required_argument, NULL, 't' },
+		{ "dtb-addr", required_argument, NULL, 'T' },
+		{ "kernel-load", required_argument, NULL, 'k' },
+		{ "system-map", required_argument, NULL, 's' },
+		{ "kernel-config", required_argument, NULL, 'c' },
+		{ "cmdline", required_argument, NULL, 'l' },
+		{ "output-dir", required_argument, NULL, 'o' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct boot_opts o = { 0 };
+	enum kmm_arch arch = KMM_ARCH_X86_64;
+	struct kmm_machine *m;
+	struct host h = { 0 };
+	struct kmm_env env;
+	char err[256];
+	int c, ret;
+
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'a': o.arch = optarg; break;
+		case 'd': o.dmesg = optarg; break;
+		case 'n': o.numa_distance = optarg; break;
+		case 't': o.dtb = optarg; break;
+		case 'T': o.dtb_addr = optarg; break;
+		case 'k': o.kernel_load = optarg; break;
+		case 's': o.system_map = optarg; break;
+		case 'c': o.kernel_config = optarg; break;
+		case 'l': o.cmdline = optarg; break;
+		case 'o': o.output_dir = optarg; break;
+		case 'h': boot_usage(stdout); return 0;
+		default: boot_usage(stderr); return 2;
+		}
+	}
+	if (optind < argc) {
+		fprintf(stderr, "kmm boot: unexpected argument '%s'\n", argv[optind]);
+		return 2;
+	}
+	if (o.arch && parse_arch(o.arch, &arch)) {
+		fprintf(stderr, "kmm boot: --arch: unknown architecture '%s' (x86_64, i386, arm64)\n",
+			o.arch);
+		return 2;
+	}
+	if (!o.dmesg && !o.dtb && arch != KMM_ARCH_X86_64) {
+		fprintf(stderr, "kmm boot: the built-in default machine is x86_64; give --dmesg or --dtb\n");
+		return 2;
+	}
+	ret = kmm_physmem_create(&h.pm, arch == KMM_ARCH_I386 ? 64ULL << 30 : 1ULL << 40, err,
+				 sizeof(err));
+	if (ret) {
+		fprintf(stderr, "kmm boot: %s\n", err);
+		return 1;
+	}
+	kmm_hosted_log_init(&h.log, NULL);
+	env = (struct kmm_env){ .opaque = &h, .log_line = host_log, .phys_to_virt = host_p2v,
+				.virt_to_phys = host_v2p, .bug = kmm_hosted_bug_abort };
+	m = calloc(1, sizeof(*m));
+	if (!m) {
+		fprintf(stderr, "kmm boot: out of memory\n");
+		return 1;
+	}
+	kmm_machine_init(m, arch, &env);
+	ret = boot_machine(&o, m, &h);
+	if (!ret && write_outputs(&o, &h))
+		ret = 1;
+	free(m);
+	kmm_hosted_log_free(&h.log);
+	kmm_physmem_destroy(h.pm);
+	return ret;
+}
