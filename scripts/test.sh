@@ -5,7 +5,7 @@
 #   Debug    build-debug/    full validation (KMM_DEBUG_LEVEL 3)
 #   Asan     build-asan/     ASan + UBSan, full validation
 #   Release  build-release/  -O2, checks compiled out
-#   fuzz     fuzz/run.sh     when present; KMM_FUZZ_SECONDS per target (20)
+#   fuzz     fuzz/run.sh SECONDS, when present (KMM_FUZZ_SECONDS, default 20)
 #   fidelity tests/fidelity.sh (else tests/fidelity.py) BUILD-RELEASE/kmm,
 #            when ../shared/oracle/tools/fidelity exists
 #
@@ -91,7 +91,7 @@ run_step() {
 if [ -x fuzz/run.sh ]; then
 	KMM_FUZZ_SECONDS=${KMM_FUZZ_SECONDS:-20}
 	export KMM_FUZZ_SECONDS
-	run_step "fuzz (fuzz/run.sh, $KMM_FUZZ_SECONDS s per target)" timeout 900 fuzz/run.sh
+	run_step "fuzz (fuzz/run.sh, $KMM_FUZZ_SECONDS s per target)" timeout 900 fuzz/run.sh "$KMM_FUZZ_SECONDS"
 fi
 
 # Fidelity against real Linux, with the Release kmm (fastest).

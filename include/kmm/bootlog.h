@@ -3,7 +3,8 @@
  * kmm/bootlog.h - the firmware and boot-loader facts a real x86 boot log
  * carries, read from its lines (`kmm boot --dmesg FILE`).
  *
- * Only input lines are read: "Linux version", "Command line:", the
+ * Only input lines are read: "Linux version", "Command line:" (or, when
+ * there is none, as on i386, "Kernel command line:"), the
  * BIOS-e820 table (left to kmm_e820_parse_text()), "e820: update ... usable
  * ==> usable" (setup_data placed by the boot loader), EFI lines, the ACPI
  * table locations, SRAT affinity, the MP table, RAMDISK and the CPU count.

@@ -79,7 +79,12 @@ const char *e820_type_name(enum e820_type type, char *buf, size_t len);
  *                   bad number, unknown type name); @err names line and text
  *   -KMM_EOVERFLOW  more than E820_MAX_ENTRIES entries
  *   -KMM_ENOENT     no entry at all
- * Nothing is appended when an error is returned.
+ * Nothing is appended when an error is returned.  A text with any
+ * "BIOS-e820:" or timestamped line is read as a dmesg (only BIOS-e820 lines
+ * count); otherwise every non-blank, non-comment line must be an entry.
+ * The exact messages ("line N: <what>: '<text>'") are listed above
+ * kmm_e820_parse_text() in src/arch/x86/e820.c.  Overlapping entries are
+ * accepted (the sanitiser resolves them, as for real firmware).
  */
 int kmm_e820_parse_text(struct kmm_e820 *e, const char *text, char *err, size_t errlen);
 

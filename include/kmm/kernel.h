@@ -43,6 +43,7 @@ struct kmm_kernel {
 	unsigned int x86_reserve_low_kb; /* CONFIG_X86_RESERVE_LOW */
 	unsigned int cma_size_mbytes;
 	bool deferred_struct_page_init;
+	u64 sizeof_pglist_data; /* struct-sizes.txt: pglist_data (NODE_DATA) */
 	char release[128];    /* "6.1.0-56-amd64" when known */
 };
 

@@ -48,6 +48,11 @@ struct kmm_machine {
 	unsigned long max_arch_pfn;
 	unsigned long max_pfn;       /* end of RAM */
 	unsigned long max_low_pfn;   /* end of directly mapped (low) RAM */
+	unsigned long max_pfn_mapped;
+	u64 real_mode_base;          /* the trampoline below 1M (0: none) */
+	u64 initrd_start, initrd_end; /* where the initrd is after reserve_initrd() */
+	int nr_nodes;
+	u64 node_data_phys[64];      /* NODE_DATA(n) */
 	bool booted_efi;
 };
 
@@ -67,5 +72,15 @@ u64 kmm_kernel_pa(const struct kmm_machine *m, u64 sym);
  */
 int kmm_x86_setup_arch(struct kmm_machine *m, const char *firmware_text, char *err,
 		       size_t errlen);
+
+/*
+ * kmm_x86_setup_memory - continue setup_arch() after the first dump: the
+ * real-mode trampoline and low 1M, init_mem_mapping()'s probe, the initrd
+ * (moved into mapped RAM when needed), the ACPI table reservations and NUMA
+ * setup with NODE_DATA and the second MEMBLOCK dump.  Returns 0, -KMM_ENOMEM
+ * (@err: what could not be placed) or -KMM_ENOTSUP (SRAT NUMA and numa=fake
+ * are not simulated yet; everything up to that point has been done).
+ */
+int kmm_x86_setup_memory(struct kmm_machine *m, char *err, size_t errlen);
 
 #endif /* KMM_MACHINE_H */

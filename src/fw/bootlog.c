@@ -199,6 +199,11 @@ static int parse_line(struct ctx *c, const char *p)
 		q = p + 14;
 		copy_line(b->cmdline, sizeof(b->cmdline), q, c->len - (size_t)(q - c->text));
 		b->have_cmdline = true;
+	} else if (starts(p, "Kernel command line: ") && !b->have_cmdline) {
+		/* i386 prints the command line only here, late in start_kernel */
+		q = p + 21;
+		copy_line(b->cmdline, sizeof(b->cmdline), q, c->len - (size_t)(q - c->text));
+		b->have_cmdline = true;
 	} else if (starts(p, "found SMP MP-table at ")) {
 		q = p + 22;
 		if (!mem_range(&q, &a, &e))

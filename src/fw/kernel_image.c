@@ -21,6 +21,7 @@ void kmm_kernel_init(struct kmm_kernel *k, enum kmm_arch arch)
 		k->numa = true;
 		k->randomize_memory = true;
 		k->deferred_struct_page_init = true;
+		k->sizeof_pglist_data = 174208;
 		break;
 	case KMM_ARCH_I386:
 		k->physical_align = 0x1000000;
@@ -28,6 +29,7 @@ void kmm_kernel_init(struct kmm_kernel *k, enum kmm_arch arch)
 		k->highmem = true;
 		k->x86_pae = true;
 		k->page_offset = 0xc0000000;
+		k->sizeof_pglist_data = 4416;
 		break;
 	case KMM_ARCH_ARM64:
 		k->physical_start = 0;
@@ -37,6 +39,7 @@ void kmm_kernel_init(struct kmm_kernel *k, enum kmm_arch arch)
 		k->numa = true;
 		k->deferred_struct_page_init = true;
 		k->cma_size_mbytes = 32;
+		k->sizeof_pglist_data = 11392;
 		break;
 	}
 }

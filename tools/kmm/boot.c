@@ -211,7 +211,17 @@ static int boot_machine(const struct boot_opts *o, struct kmm_machine *m, struct
 	}
 	if (kmm_x86_setup_arch(m, dmesg_text, err, sizeof(err)))
 		goto out;
-	ret = 0;
+	ret = kmm_x86_setup_memory(m, err, sizeof(err));
+	if (ret == -KMM_ENOTSUP) {
+		/* a stage kmm does not simulate yet: keep what was computed */
+		fprintf(stderr, "kmm boot: stopped early: %s\n", err);
+		ret = 0;
+		goto out;
+	}
+	if (ret) {
+		ret = 1;
+		goto out;
+	}
 out:
 	if (ret)
 		fprintf(stderr, "kmm boot: %s\n", err);

@@ -270,3 +270,161 @@ int kmm_x86_setup_arch(struct kmm_machine *m, const char *firmware_text, char *e
 	x86_e820_memblock_setup(m);
 	return 0;
 }
+
+/* ---------------------------------------------------------------- after the first dump */
+
+/* reserve_real_mode(): the AP trampoline below 1M, then all of the first 1M */
+static void x86_reserve_real_mode(struct kmm_machine *m)
+{
+	const struct kmm_kernel_syms *s = &m->kernel.sym;
+	u64 size = KMM_ALIGN(s->real_mode_blob_end - s->real_mode_blob, PAGE_SIZE);
+
+	if (size) {
+		m->real_mode_base = memblock_phys_alloc_range_caller(&m->memblock, size, PAGE_SIZE,
+								     0, SZ_1M, "reserve_real_mode");
+		if (!m->real_mode_base)
+			kmm_printk(&m->env, "No sub-1M memory is available for the trampoline");
+	}
+	memblock_reserve_caller(&m->memblock, 0, SZ_1M, "setup_arch");
+}
+
+/*
+ * init_mem_mapping() maps RAM top-down; its first step probes for a free
+ * PMD-sized block below the end of RAM it maps (and frees it at once).
+ */
+static void x86_init_mem_mapping(struct kmm_machine *m)
+{
+	u64 end = (u64)(m->kernel.arch == KMM_ARCH_X86_64 ? m->max_pfn : m->max_low_pfn) << 12;
+	u64 pmd = 0x200000, addr;
+
+	addr = memblock_phys_alloc_range_caller(&m->memblock, pmd, pmd, ISA_END_ADDRESS, end,
+						"init_mem_mapping");
+	if (addr)
+		memblock_phys_free_caller(&m->memblock, addr, pmd, "init_mem_mapping");
+	m->max_pfn_mapped = (unsigned long)(end >> 12);
+	if (m->kernel.arch == KMM_ARCH_X86_64 && m->max_pfn > m->max_low_pfn)
+		m->max_low_pfn = m->max_pfn;
+	memblock_set_current_limit(&m->memblock, end);
+}
+
+/* reserve_initrd(): move the initrd into mapped RAM when it is not there */
+static int x86_reserve_initrd(struct kmm_machine *m, char *err, size_t errlen)
+{
+	struct memblock *mb = &m->memblock;
+	u64 image = m->boot.ramdisk_start;
+	u64 end = m->boot.ramdisk_end + 1; /* page aligned, as printed */
+	u64 size = end - image, area, reloc;
+
+	if (!m->boot.have_ramdisk)
+		return 0;
+	kmm_printk(&m->env, "RAMDISK: [mem %#010llx-%#010llx]", (unsigned long long)image,
+		   (unsigned long long)(end - 1));
+	m->initrd_start = image;
+	m->initrd_end = end;
+	if (memblock_is_region_memory(mb, image, size) &&
+	    end <= (u64)m->max_pfn_mapped << 12)
+		return 0;
+	/*
+	 * The boot log prints the page-aligned end only, so kmm moves the whole
+	 * pages (Linux moves ramdisk_size bytes into the same page-aligned area).
+	 */
+	area = size;
+	reloc = memblock_phys_alloc_range_caller(mb, area, PAGE_SIZE, 0,
+						 (u64)m->max_pfn_mapped << 12, "setup_arch");
+	if (!reloc) {
+		kmm_snprintf(err, errlen, "Cannot find place for new RAMDISK of size %llu",
+			     (unsigned long long)size);
+		return -KMM_ENOMEM;
+	}
+	kmm_printk(&m->env, "Allocated new RAMDISK: [mem %#010llx-%#010llx]",
+		   (unsigned long long)reloc, (unsigned long long)(reloc + size - 1));
+	kmm_printk(&m->env, "Move RAMDISK from [mem %#010llx-%#010llx] to [mem %#010llx-%#010llx]",
+		   (unsigned long long)image, (unsigned long long)(end - 1),
+		   (unsigned long long)reloc, (unsigned long long)(reloc + size - 1));
+	memblock_phys_free_caller(mb, image, end - image, "setup_arch");
+	m->initrd_start = reloc;
+	m->initrd_end = reloc + size;
+	return 0;
+}
+
+/*
+ * acpi_reserve_initial_tables(): every table the RSDT/XSDT and FADT point to
+ * (not the RSDP, RSDT or XSDT themselves), in table order.
+ */
+static void x86_acpi_reserve_tables(struct kmm_machine *m)
+{
+	if (!m->boot.nr_acpi)
+		return;
+	kmm_printk(&m->env, "ACPI: Early table checksum verification disabled");
+	for (unsigned int i = 0; i < m->boot.nr_acpi; i++) {
+		const struct kmm_acpi_table *t = &m->boot.acpi[i];
+
+		if (!kmm_strcmp(t->sig, "RSDP") || !kmm_strcmp(t->sig, "RSDT") ||
+		    !kmm_strcmp(t->sig, "XSDT"))
+			continue;
+		kmm_printk(&m->env, "ACPI: Reserving %s table memory at [mem 0x%llx-0x%llx]",
+			   t->sig, (unsigned long long)t->addr,
+			   (unsigned long long)(t->addr + t->len - 1));
+		memblock_reserve_caller(&m->memblock, t->addr, t->len,
+					"acpi_reserve_initial_tables");
+	}
+}
+
+/* alloc_node_data(): NODE_DATA(nid), page-rounded, preferring the node */
+static int x86_alloc_node_data(struct kmm_machine *m, int nid, char *err, size_t errlen)
+{
+	u64 size = KMM_ALIGN(m->kernel.sizeof_pglist_data, PAGE_SIZE);
+	u64 pa = memblock_phys_alloc_try_nid(&m->memblock, size, 64, nid);
+
+	if (!pa) {
+		kmm_snprintf(err, errlen, "Cannot allocate %llu bytes for node %d data",
+			     (unsigned long long)size, nid);
+		return -KMM_ENOMEM;
+	}
+	kmm_printk(&m->env, "NODE_DATA(%d) allocated [mem %#010llx-%#010llx]", nid,
+		   (unsigned long long)pa, (unsigned long long)(pa + size - 1));
+	m->node_data_phys[nid] = pa;
+	return 0;
+}
+
+/*
+ * x86_numa_init() without firmware NUMA (no SRAT, no numa=fake): one node
+ * covering [0, max_pfn), then numa_register_memblks().
+ */
+static int x86_dummy_numa_init(struct kmm_machine *m, char *err, size_t errlen)
+{
+	struct memblock *mb = &m->memblock;
+	u64 end = (u64)m->max_pfn << 12;
+
+	memblock_set_node(mb, 0, KMM_PHYS_ADDR_MAX, &mb->memory, mb->max_numnodes);
+	memblock_set_node(mb, 0, KMM_PHYS_ADDR_MAX, &mb->reserved, mb->max_numnodes);
+	kmm_printk(&m->env, "No NUMA configuration found");
+	kmm_printk(&m->env, "Faking a node at [mem %#018llx-%#018llx]", 0ULL,
+		   (unsigned long long)(end - 1));
+	memblock_set_node(mb, 0, end, &mb->memory, 0);
+	memblock_set_node(mb, 0, end, &mb->reserved, 0);
+	m->nr_nodes = 1;
+	if (x86_alloc_node_data(m, 0, err, errlen))
+		return -KMM_ENOMEM;
+	memblock_dump_all(mb);
+	return 0;
+}
+
+int kmm_x86_setup_memory(struct kmm_machine *m, char *err, size_t errlen)
+{
+	int ret;
+
+	x86_reserve_real_mode(m);
+	x86_init_mem_mapping(m);
+	ret = x86_reserve_initrd(m, err, errlen);
+	if (ret)
+		return ret;
+	x86_acpi_reserve_tables(m);
+	if (m->kernel.arch != KMM_ARCH_X86_64 || !m->kernel.numa)
+		return 0;
+	if (m->boot.nr_srat || m->cmdline.numa_fake != KMM_NUMA_FAKE_NONE) {
+		kmm_snprintf(err, errlen, "NUMA from SRAT or numa=fake is not simulated yet");
+		return -KMM_ENOTSUP;
+	}
+	return x86_dummy_numa_init(m, err, errlen);
+}
