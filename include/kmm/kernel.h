@@ -40,6 +40,7 @@ struct kmm_kernel {
 	bool randomize_memory;
 	bool highmem, x86_pae;
 	u64 page_offset;      /* CONFIG_PAGE_OFFSET (i386) */
+	u64 vmalloc_end;      /* i386: VMALLOC_END, below the pkmap and fixmap areas */
 	unsigned int x86_reserve_low_kb; /* CONFIG_X86_RESERVE_LOW */
 	unsigned int cma_size_mbytes;
 	bool deferred_struct_page_init;

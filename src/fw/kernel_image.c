@@ -29,6 +29,8 @@ void kmm_kernel_init(struct kmm_kernel *k, enum kmm_arch arch)
 		k->highmem = true;
 		k->x86_pae = true;
 		k->page_offset = 0xc0000000;
+		/* the 686-pae kernel's fixmap and pkmap (NR_CPUS 32) end vmalloc here */
+		k->vmalloc_end = 0xfeffe000;
 		k->sizeof_pglist_data = 4416;
 		break;
 	case KMM_ARCH_ARM64:

@@ -209,6 +209,61 @@ static void x86_e820_memblock_setup(struct kmm_machine *m)
 	memblock_dump_all(mb);
 }
 
+/*
+ * find_low_pfn_range() (i386): lowmem ends at MAXMEM = VMALLOC_END -
+ * PAGE_OFFSET - __VMALLOC_RESERVE, where vmalloc=SIZE makes the reserve
+ * SIZE + VMALLOC_OFFSET (8M) instead of 128M; highmem=SIZE caps highmem (and
+ * on a small machine forces that much of it).
+ */
+static int x86_32_find_low_pfn_range(struct kmm_machine *m, char *err, size_t errlen)
+{
+	const struct kmm_kernel *k = &m->kernel;
+	u64 reserve = m->cmdline.vmalloc_set ? m->cmdline.vmalloc_size + (8ULL << 20) : 128ULL << 20;
+	u64 lowmem_bytes = k->vmalloc_end - k->page_offset;
+	unsigned long maxmem_pfn, highmem_pages = ~0UL;
+
+	if (reserve >= lowmem_bytes) {
+		kmm_snprintf(err, errlen, "vmalloc=%llu leaves no lowmem",
+			     (unsigned long long)m->cmdline.vmalloc_size);
+		return -KMM_EINVAL;
+	}
+	maxmem_pfn = (unsigned long)((lowmem_bytes - reserve) >> 12);
+	if (m->cmdline.highmem_set)
+		highmem_pages = (unsigned long)(m->cmdline.highmem_size >> 12);
+	if (m->max_pfn > maxmem_pfn) {
+		/* highmem_pfn_init() */
+		m->max_low_pfn = maxmem_pfn;
+		if (highmem_pages == ~0UL)
+			highmem_pages = m->max_pfn - maxmem_pfn;
+		if (highmem_pages + maxmem_pfn < m->max_pfn)
+			m->max_pfn = maxmem_pfn + highmem_pages;
+		if (highmem_pages + maxmem_pfn > m->max_pfn) {
+			kmm_printk(&m->env, "only %luMB highmem pages available, ignoring highmem size of %luMB!",
+				   (m->max_pfn - maxmem_pfn) >> 8, highmem_pages >> 8);
+			highmem_pages = 0;
+		}
+	} else {
+		/* lowmem_pfn_init() */
+		m->max_low_pfn = m->max_pfn;
+		if (highmem_pages == ~0UL)
+			highmem_pages = 0;
+		if (highmem_pages >= m->max_pfn) {
+			kmm_printk(&m->env, "highmem size specified (%luMB) is bigger than pages available (%luMB)!",
+				   highmem_pages >> 8, m->max_pfn >> 8);
+			highmem_pages = 0;
+		}
+		if (highmem_pages) {
+			if (m->max_low_pfn - highmem_pages < 64 * 1024 * 1024 / 4096) {
+				kmm_printk(&m->env, "highmem size %luMB results in less than 64MB lowmem, ignoring it",
+					   highmem_pages >> 8);
+				highmem_pages = 0;
+			}
+			m->max_low_pfn -= highmem_pages;
+		}
+	}
+	return 0;
+}
+
 int kmm_x86_setup_arch(struct kmm_machine *m, const char *firmware_text, char *err,
 		       size_t errlen)
 {
@@ -261,7 +316,9 @@ int kmm_x86_setup_arch(struct kmm_machine *m, const char *firmware_text, char *e
 		else
 			m->max_low_pfn = m->max_pfn;
 	} else {
-		m->max_low_pfn = m->max_pfn;
+		ret = x86_32_find_low_pfn_range(m, err, errlen);
+		if (ret)
+			return ret;
 	}
 	x86_find_smp_config(m);
 	memblock_reserve_caller(&m->memblock, kmm_kernel_pa(m, k->sym.brk_base),
