@@ -52,6 +52,15 @@ struct kmm_machine {
 	u64 real_mode_base;          /* the trampoline below 1M (0: none) */
 	u64 initrd_start, initrd_end; /* where the initrd is after reserve_initrd() */
 	int nr_nodes;
+	/* x86_64 direct map page tables built so far by init_mem_mapping() (a model:
+	 * which tables exist, not their contents); 2M pages, no 1G pages */
+	struct {
+		u8 pud[128];            /* one PUD page per 512 GiB */
+		u8 pmd[65536 / 8];      /* bitmap: one PMD page per 1 GiB */
+		unsigned long pte[256]; /* 2M chunks that have a PTE page */
+		unsigned int nr_pte;
+		unsigned long pgt_buf_used, pgt_buf_size; /* brk pages */
+	} pgt;
 	u64 node_data_phys[64];      /* NODE_DATA(n) */
 	bool booted_efi;
 };

@@ -37,6 +37,8 @@ void kmm_machine_init(struct kmm_machine *m, enum kmm_arch arch, const struct km
 	kmm_e820_init(&m->e820, &m->env);
 	m->platform.mpc_len = 0xd0;
 	m->platform.brk_used = arch == KMM_ARCH_I386 ? 0x19000 : 0x11000;
+	/* INIT_PGT_BUF_SIZE: 12 pages with CONFIG_RANDOMIZE_MEMORY, at the brk's end */
+	m->pgt.pgt_buf_size = 12;
 }
 
 u64 kmm_kernel_pa(const struct kmm_machine *m, u64 sym)
@@ -346,21 +348,178 @@ static void x86_reserve_real_mode(struct kmm_machine *m)
 }
 
 /*
- * init_mem_mapping() maps RAM top-down; its first step probes for a free
- * PMD-sized block below the end of RAM it maps (and frees it at once).
+ * The x86_64 direct map, as init_mem_mapping() builds it, modelled by which
+ * page-table pages exist: a PUD page per 512G, a PMD page per 1G, a PTE page
+ * per 2M chunk mapped with 4K pages (range heads and tails not 2M aligned;
+ * QEMU's CPUs have no 1G pages).  New pages come from the brk's pgt_buf while
+ * the range being mapped does not contain the pgt_buf itself and it has room,
+ * else from memblock between min_pfn_mapped and max_pfn_mapped
+ * (alloc_low_pages()).
  */
-static void x86_init_mem_mapping(struct kmm_machine *m)
+struct pgt_ctx {
+	struct kmm_machine *m;
+	u64 pgt_buf_start, pgt_buf_top; /* phys */
+	unsigned long min_pfn_mapped;
+	bool can_use_brk;
+};
+
+static int pgt_alloc_page(struct pgt_ctx *c)
 {
-	u64 end = (u64)(m->kernel.arch == KMM_ARCH_X86_64 ? m->max_pfn : m->max_low_pfn) << 12;
+	struct kmm_machine *m = c->m;
+
+	if (m->pgt.pgt_buf_used + 1 > m->pgt.pgt_buf_size || !c->can_use_brk) {
+		u64 ret = 0;
+
+		if (c->min_pfn_mapped < m->max_pfn_mapped)
+			ret = memblock_phys_alloc_range_caller(&m->memblock, PAGE_SIZE, PAGE_SIZE,
+							       (u64)c->min_pfn_mapped << 12,
+							       (u64)m->max_pfn_mapped << 12,
+							       "alloc_low_pages");
+		if (!ret && c->can_use_brk && m->pgt.pgt_buf_used < m->pgt.pgt_buf_size)
+			m->pgt.pgt_buf_used++;
+		else if (!ret)
+			return -KMM_ENOMEM;
+		return 0;
+	}
+	m->pgt.pgt_buf_used++;
+	return 0;
+}
+
+static int pgt_need_pte(struct pgt_ctx *c, u64 chunk)
+{
+	struct kmm_machine *m = c->m;
+
+	for (unsigned int i = 0; i < m->pgt.nr_pte; i++)
+		if (m->pgt.pte[i] == chunk)
+			return 0;
+	if (m->pgt.nr_pte < KMM_ARRAY_SIZE(m->pgt.pte))
+		m->pgt.pte[m->pgt.nr_pte++] = (unsigned long)chunk;
+	return pgt_alloc_page(c);
+}
+
+/* kernel_physical_mapping_init() for [start, end): the tables it must add */
+static int pgt_map_range(struct pgt_ctx *c, u64 start, u64 end)
+{
+	struct kmm_machine *m = c->m;
+	u64 g;
+	int ret;
+
+	for (g = start >> 39; g <= (end - 1) >> 39 && g < KMM_ARRAY_SIZE(m->pgt.pud); g++) {
+		if (!m->pgt.pud[g]) {
+			m->pgt.pud[g] = 1;
+			if ((ret = pgt_alloc_page(c)))
+				return ret;
+		}
+	}
+	for (g = start >> 30; g <= (end - 1) >> 30 && g < 65536; g++) {
+		if (!(m->pgt.pmd[g / 8] & (1u << (g % 8)))) {
+			m->pgt.pmd[g / 8] |= (u8)(1u << (g % 8));
+			if ((ret = pgt_alloc_page(c)))
+				return ret;
+		}
+	}
+	/* 4K-mapped head and tail (split_mem_range) */
+	if (start & (0x200000 - 1))
+		if ((ret = pgt_need_pte(c, start >> 21)))
+			return ret;
+	if ((end & (0x200000 - 1)) && (end >> 21 != start >> 21 || !(start & (0x200000 - 1))))
+		if ((ret = pgt_need_pte(c, end >> 21)))
+			return ret;
+	return 0;
+}
+
+/* init_range_memory_mapping(): map the RAM parts of [r_start, r_end) */
+static int pgt_map_ram(struct pgt_ctx *c, u64 r_start, u64 r_end)
+{
+	struct kmm_machine *m = c->m;
+	unsigned long spfn, epfn;
+	int i, ret;
+
+	for_each_mem_pfn_range(&m->memblock, i, m->memblock.max_numnodes, &spfn, &epfn, NULL) {
+		u64 start = KMM_MAX((u64)spfn << 12, r_start);
+		u64 end = KMM_MIN((u64)epfn << 12, r_end);
+
+		if (start >= end)
+			continue;
+		c->can_use_brk = KMM_MAX(start, c->pgt_buf_start + m->pgt.pgt_buf_used * PAGE_SIZE) >=
+				 KMM_MIN(end, c->pgt_buf_top);
+		if ((ret = pgt_map_range(c, start, end)))
+			return ret;
+		if ((end >> 12) > m->max_pfn_mapped)
+			m->max_pfn_mapped = (unsigned long)(end >> 12);
+	}
+	return 0;
+}
+
+/* memory_map_top_down(): map downwards in growing steps (2M, then << 8) */
+static int x86_64_init_mem_mapping(struct kmm_machine *m, char *err, size_t errlen)
+{
+	u64 end = (u64)m->max_pfn << 12, pmd = 0x200000, addr, real_end, last_start, step;
+	u64 mapped = 0;
+	struct pgt_ctx c = { .m = m };
+	int ret;
+
+	c.pgt_buf_start = kmm_kernel_pa(m, m->kernel.sym.brk_base) + m->platform.brk_used -
+			  m->pgt.pgt_buf_size * PAGE_SIZE;
+	c.pgt_buf_top = c.pgt_buf_start + m->pgt.pgt_buf_size * PAGE_SIZE;
+	/* init_memory_mapping(0, ISA_END_ADDRESS): the first 1M, 4K pages */
+	c.can_use_brk = true;
+	m->max_pfn_mapped = 0;
+	if ((ret = pgt_map_range(&c, 0, ISA_END_ADDRESS)))
+		goto nomem;
+	m->max_pfn_mapped = (unsigned long)(ISA_END_ADDRESS >> 12);
+
+	addr = memblock_phys_alloc_range_caller(&m->memblock, pmd, pmd, ISA_END_ADDRESS, end,
+						"init_mem_mapping");
+	if (addr)
+		memblock_phys_free_caller(&m->memblock, addr, pmd, "init_mem_mapping");
+	real_end = addr + pmd;
+	step = pmd;
+	c.min_pfn_mapped = (unsigned long)(real_end >> 12);
+	last_start = real_end;
+	while (last_start > ISA_END_ADDRESS) {
+		u64 start;
+
+		if (last_start > step) {
+			start = KMM_ALIGN_DOWN(last_start - 1, step);
+			if (start < ISA_END_ADDRESS)
+				start = ISA_END_ADDRESS;
+		} else {
+			start = ISA_END_ADDRESS;
+		}
+		if ((ret = pgt_map_ram(&c, start, last_start)))
+			goto nomem;
+		mapped += last_start - start;
+		last_start = start;
+		c.min_pfn_mapped = (unsigned long)(last_start >> 12);
+		if (mapped >= step)
+			step <<= 8;
+	}
+	if (real_end < end && (ret = pgt_map_ram(&c, real_end, end)))
+		goto nomem;
+	if (m->max_pfn > m->max_low_pfn)
+		m->max_low_pfn = m->max_pfn;
+	memblock_set_current_limit(&m->memblock, (u64)m->max_pfn_mapped << 12);
+	return 0;
+nomem:
+	kmm_snprintf(err, errlen, "alloc_low_pages: can not alloc memory");
+	return ret;
+}
+
+/*
+ * init_mem_mapping() on i386: the probe for a free PMD-sized block below the
+ * end of lowmem (its page tables come later, not yet simulated).
+ */
+static void x86_32_init_mem_mapping(struct kmm_machine *m)
+{
+	u64 end = (u64)m->max_low_pfn << 12;
 	u64 pmd = 0x200000, addr;
 
 	addr = memblock_phys_alloc_range_caller(&m->memblock, pmd, pmd, ISA_END_ADDRESS, end,
 						"init_mem_mapping");
 	if (addr)
 		memblock_phys_free_caller(&m->memblock, addr, pmd, "init_mem_mapping");
-	m->max_pfn_mapped = (unsigned long)(end >> 12);
-	if (m->kernel.arch == KMM_ARCH_X86_64 && m->max_pfn > m->max_low_pfn)
-		m->max_low_pfn = m->max_pfn;
+	m->max_pfn_mapped = m->max_low_pfn;
 	memblock_set_current_limit(&m->memblock, end);
 }
 
@@ -472,7 +631,13 @@ int kmm_x86_setup_memory(struct kmm_machine *m, char *err, size_t errlen)
 	int ret;
 
 	x86_reserve_real_mode(m);
-	x86_init_mem_mapping(m);
+	if (m->kernel.arch == KMM_ARCH_X86_64) {
+		ret = x86_64_init_mem_mapping(m, err, errlen);
+		if (ret)
+			return ret;
+	} else {
+		x86_32_init_mem_mapping(m);
+	}
 	ret = x86_reserve_initrd(m, err, errlen);
 	if (ret)
 		return ret;
