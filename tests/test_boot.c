@@ -50,6 +50,7 @@ static const char *const compared_prefixes[] = {
 	"last_pfn = ", "found SMP MP-table", "memblock_", "MEMBLOCK configuration:",
 	" memory", " reserved", "RAMDISK: ",
 	"ACPI: Reserving ", "No NUMA configuration found", "Faking a node", "NODE_DATA(",
+	"SRAT: PXM ", "ACPI: SRAT: ", "NUMA: ",
 };
 /*
  * Not compared: "Allocated new RAMDISK" and "Move RAMDISK" print the initrd's
@@ -216,6 +217,24 @@ static void boot_x86_64_pc_2G_memmap_reserve(void **state)
 	boot_case("pc-2G-memmap-reserve", KMM_ARCH_X86_64);
 }
 
+/* Expect RAM above 4G to need direct-map page tables from memblock (alloc_low_pages). */
+static void boot_x86_64_pc_8G(void **state)
+{
+	boot_case("pc-8G", KMM_ARCH_X86_64);
+}
+
+/* Expect two SRAT nodes without a SLIT: node 0's hole joined, NODE_DATA per node. */
+static void boot_x86_64_numa2_2G(void **state)
+{
+	boot_case("numa2-2G", KMM_ARCH_X86_64);
+}
+
+/* Expect four SRAT nodes with a SLIT: the distance table placed in memblock. */
+static void boot_x86_64_numa4_4G(void **state)
+{
+	boot_case("numa4-4G", KMM_ARCH_X86_64);
+}
+
 static void boot_x86_64_pc_512M(void **state)
 {
 	boot_case("pc-512M", KMM_ARCH_X86_64);
@@ -345,6 +364,9 @@ int main(void)
 		cmocka_unit_test(boot_x86_64_pc_2G_memmap_exactmap),
 		cmocka_unit_test(boot_x86_64_pc_2G_memmap_reserve),
 		cmocka_unit_test(boot_x86_64_pc_512M),
+		cmocka_unit_test(boot_x86_64_pc_8G),
+		cmocka_unit_test(boot_x86_64_numa2_2G),
+		cmocka_unit_test(boot_x86_64_numa4_4G),
 		cmocka_unit_test(boot_i386_pc_2G),
 		cmocka_unit_test(boot_i386_pc_256M),
 		cmocka_unit_test(bad_system_map_missing_text),

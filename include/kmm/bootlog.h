@@ -33,6 +33,12 @@ struct kmm_srat_mem {
 	bool hotplug;
 };
 
+struct kmm_srat_cpu {
+	int pxm;
+	u32 apic;
+	int node;
+};
+
 struct kmm_efi_mem {
 	char type[16]; /* "Conventional", "Boot Data", ... */
 	char attrs[64];
@@ -54,6 +60,8 @@ struct kmm_bootlog {
 	u64 setup_data_end[KMM_BOOTLOG_MAX_SETUP_DATA]; /* inclusive */
 	unsigned int nr_srat;
 	struct kmm_srat_mem srat[KMM_BOOTLOG_MAX_SRAT];
+	unsigned int nr_srat_cpu;          /* "SRAT: PXM P -> APIC 0xA -> Node N" */
+	struct kmm_srat_cpu srat_cpu[KMM_BOOTLOG_MAX_SRAT];
 	unsigned int cpus, hotplug_cpus;   /* "smpboot: Allowing N CPUs, M hotplug CPUs" */
 	bool efi;                          /* "efi: EFI v..." */
 	char efi_version[96];

@@ -52,6 +52,13 @@ struct kmm_machine {
 	u64 real_mode_base;          /* the trampoline below 1M (0: none) */
 	u64 initrd_start, initrd_end; /* where the initrd is after reserve_initrd() */
 	int nr_nodes;
+	/* numa_meminfo: the node memory blocks [start, end) being assembled */
+	unsigned int nr_numa_blks;
+	struct { u64 start, end; int nid; } numa_blks[128];
+	u64 nodes_parsed;            /* bitmap of nodes named by SRAT */
+	unsigned int numa_distance_cnt;
+	u8 numa_distance[64][64];    /* SLIT (--numa-distance) */
+	bool have_numa_distance;
 	/* x86_64 direct map page tables built so far by init_mem_mapping() (a model:
 	 * which tables exist, not their contents); 2M pages, no 1G pages */
 	struct {
@@ -87,8 +94,8 @@ int kmm_x86_setup_arch(struct kmm_machine *m, const char *firmware_text, char *e
  * real-mode trampoline and low 1M, init_mem_mapping()'s probe, the initrd
  * (moved into mapped RAM when needed), the ACPI table reservations and NUMA
  * setup with NODE_DATA and the second MEMBLOCK dump.  Returns 0, -KMM_ENOMEM
- * (@err: what could not be placed) or -KMM_ENOTSUP (SRAT NUMA and numa=fake
- * are not simulated yet; everything up to that point has been done).
+ * (@err: what could not be placed) or -KMM_ENOTSUP (numa=fake
+ * is not simulated yet; everything up to that point has been done).
  */
 int kmm_x86_setup_memory(struct kmm_machine *m, char *err, size_t errlen);
 

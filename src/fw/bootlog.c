@@ -233,6 +233,18 @@ static int parse_line(struct ctx *c, const char *p)
 			return full(c, "setup_data updates");
 		b->setup_data_start[b->nr_setup_data] = a;
 		b->setup_data_end[b->nr_setup_data++] = e;
+	} else if (starts(p, "SRAT: PXM ")) {
+		u64 pxm, apic, node;
+
+		q = p + 10;
+		if (!decnum(&q, &pxm) || !lit(&q, " -> APIC 0x") || !hexnum(&q, &apic) ||
+		    !lit(&q, " -> Node ") || !decnum(&q, &node))
+			return bad(c, "malformed SRAT CPU affinity");
+		if (b->nr_srat_cpu >= KMM_BOOTLOG_MAX_SRAT)
+			return full(c, "SRAT CPU entries");
+		b->srat_cpu[b->nr_srat_cpu].pxm = (int)pxm;
+		b->srat_cpu[b->nr_srat_cpu].apic = (u32)apic;
+		b->srat_cpu[b->nr_srat_cpu++].node = (int)node;
 	} else if (starts(p, "ACPI: SRAT: Node ")) {
 		return parse_srat(c, p + 17);
 	} else if (starts(p, "ACPI: ")) {

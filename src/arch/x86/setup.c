@@ -586,44 +586,221 @@ static void x86_acpi_reserve_tables(struct kmm_machine *m)
 	}
 }
 
+static void numa_add_memblk(struct kmm_machine *m, int nid, u64 start, u64 end)
+{
+	if (start == end || m->nr_numa_blks >= KMM_ARRAY_SIZE(m->numa_blks))
+		return;
+	m->numa_blks[m->nr_numa_blks].start = start;
+	m->numa_blks[m->nr_numa_blks].end = end;
+	m->numa_blks[m->nr_numa_blks++].nid = nid;
+}
+
+static void numa_remove_memblk(struct kmm_machine *m, unsigned int i)
+{
+	m->nr_numa_blks--;
+	kmm_memmove(&m->numa_blks[i], &m->numa_blks[i + 1],
+		    (m->nr_numa_blks - i) * sizeof(m->numa_blks[0]));
+}
+
+/*
+ * acpi_numa_init(): the SRAT's CPU and memory affinity as the boot log gave
+ * them, then the SLIT, whose distance table numa_alloc_distance() places in
+ * memblock (cnt = highest parsed node + 1, one byte per pair).
+ */
+static int x86_acpi_numa_init(struct kmm_machine *m)
+{
+	const struct kmm_bootlog *b = &m->boot;
+	bool slit = false;
+	unsigned int cnt = 0;
+
+	for (unsigned int i = 0; i < b->nr_srat_cpu; i++) {
+		kmm_printk(&m->env, "SRAT: PXM %d -> APIC 0x%02x -> Node %d", b->srat_cpu[i].pxm,
+			   b->srat_cpu[i].apic, b->srat_cpu[i].node);
+		m->nodes_parsed |= 1ULL << (b->srat_cpu[i].node & 63);
+	}
+	for (unsigned int i = 0; i < b->nr_srat; i++) {
+		const struct kmm_srat_mem *s = &b->srat[i];
+
+		kmm_printk(&m->env, "ACPI: SRAT: Node %d PXM %d [mem %#010llx-%#010llx]%s", s->node,
+			   s->pxm, (unsigned long long)s->start, (unsigned long long)s->end,
+			   s->hotplug ? " hotplug" : "");
+		numa_add_memblk(m, s->node, s->start, s->end + 1);
+		m->nodes_parsed |= 1ULL << (s->node & 63);
+	}
+	for (unsigned int i = 0; i < b->nr_acpi; i++)
+		slit |= !kmm_strcmp(b->acpi[i].sig, "SLIT");
+	for (unsigned int n = 0; n < 64; n++)
+		if (m->nodes_parsed & (1ULL << n))
+			cnt = n + 1;
+	if (slit && cnt) {
+		u64 pa = memblock_phys_alloc_range_caller(&m->memblock, (u64)cnt * cnt, PAGE_SIZE, 0,
+							  (u64)m->max_pfn_mapped << 12,
+							  "numa_alloc_distance");
+		if (!pa) {
+			kmm_printk(&m->env, "NUMA: Warning: can't allocate distance table!");
+		} else {
+			m->numa_distance_cnt = cnt;
+			kmm_printk(&m->env, "NUMA: Initialized distance table, cnt=%u", cnt);
+		}
+	}
+	return m->nr_numa_blks ? 0 : -KMM_ENOENT;
+}
+
+/* numa_cleanup_meminfo(): trim to RAM below max_pfn, join same-node blocks */
+static int x86_numa_cleanup_meminfo(struct kmm_machine *m)
+{
+	u64 high = (u64)m->max_pfn << 12;
+	unsigned int i, j, k;
+
+	for (i = 0; i < m->nr_numa_blks; i++) {
+		u64 *s = &m->numa_blks[i].start, *e = &m->numa_blks[i].end;
+
+		if (!memblock_overlaps_region(&m->memblock.memory, *s, *e - *s)) {
+			numa_remove_memblk(m, i--);
+			continue;
+		}
+		if (*e > high)
+			*e = high;
+		if (*s >= *e)
+			numa_remove_memblk(m, i--);
+	}
+	for (i = 0; i < m->nr_numa_blks; i++) {
+		for (j = i + 1; j < m->nr_numa_blks; j++) {
+			u64 bis = m->numa_blks[i].start, bie = m->numa_blks[i].end;
+			u64 bjs = m->numa_blks[j].start, bje = m->numa_blks[j].end;
+			int ni = m->numa_blks[i].nid, nj = m->numa_blks[j].nid;
+			u64 start, end;
+
+			if (bie > bjs && bis < bje) {
+				if (ni != nj) {
+					kmm_printk(&m->env, "NUMA: node %d [mem %#010llx-%#010llx] overlaps with node %d [mem %#010llx-%#010llx]",
+						   ni, (unsigned long long)bis, (unsigned long long)(bie - 1), nj,
+						   (unsigned long long)bjs, (unsigned long long)(bje - 1));
+					return -KMM_EINVAL;
+				}
+				kmm_printk(&m->env, "NUMA: Warning: node %d [mem %#010llx-%#010llx] overlaps with itself [mem %#010llx-%#010llx]",
+					   ni, (unsigned long long)bis, (unsigned long long)(bie - 1),
+					   (unsigned long long)bjs, (unsigned long long)(bje - 1));
+			}
+			if (ni != nj)
+				continue;
+			start = KMM_MIN(bis, bjs);
+			end = KMM_MAX(bie, bje);
+			for (k = 0; k < m->nr_numa_blks; k++) {
+				if (m->numa_blks[k].nid == ni)
+					continue;
+				if (start < m->numa_blks[k].end && end > m->numa_blks[k].start)
+					break;
+			}
+			if (k < m->nr_numa_blks)
+				continue;
+			kmm_printk(&m->env, "NUMA: Node %d [mem %#010llx-%#010llx] + [mem %#010llx-%#010llx] -> [mem %#010llx-%#010llx]",
+				   ni, (unsigned long long)bis, (unsigned long long)(bie - 1),
+				   (unsigned long long)bjs, (unsigned long long)(bje - 1),
+				   (unsigned long long)start, (unsigned long long)(end - 1));
+			m->numa_blks[i].start = start;
+			m->numa_blks[i].end = end;
+			numa_remove_memblk(m, j--);
+		}
+	}
+	return 0;
+}
+
 /* alloc_node_data(): NODE_DATA(nid), page-rounded, preferring the node */
 static int x86_alloc_node_data(struct kmm_machine *m, int nid, char *err, size_t errlen)
 {
 	u64 size = KMM_ALIGN(m->kernel.sizeof_pglist_data, PAGE_SIZE);
 	u64 pa = memblock_phys_alloc_try_nid(&m->memblock, size, 64, nid);
+	const struct memblock_region *r;
 
 	if (!pa) {
-		kmm_snprintf(err, errlen, "Cannot allocate %llu bytes for node %d data",
+		kmm_snprintf(err, errlen, "Cannot find %llu bytes in any node (initial node: %d)",
 			     (unsigned long long)size, nid);
 		return -KMM_ENOMEM;
 	}
 	kmm_printk(&m->env, "NODE_DATA(%d) allocated [mem %#010llx-%#010llx]", nid,
 		   (unsigned long long)pa, (unsigned long long)(pa + size - 1));
-	m->node_data_phys[nid] = pa;
+	for_each_mem_region(&m->memblock, r) {
+		if (pa >= r->base && pa < r->base + r->size && r->nid != nid) {
+			kmm_printk(&m->env, "    NODE_DATA(%d) on node %d", nid, r->nid);
+			break;
+		}
+	}
+	if (nid < (int)KMM_ARRAY_SIZE(m->node_data_phys))
+		m->node_data_phys[nid] = pa;
 	return 0;
 }
 
 /*
- * x86_numa_init() without firmware NUMA (no SRAT, no numa=fake): one node
- * covering [0, max_pfn), then numa_register_memblks().
+ * numa_register_memblks(): node ids into memblock.memory and (for what the
+ * kernel already uses) memblock.reserved, then NODE_DATA for every node with
+ * at least NODE_MIN_SIZE (4M) of memory, then the MEMBLOCK dump.
  */
-static int x86_dummy_numa_init(struct kmm_machine *m, char *err, size_t errlen)
+static int x86_numa_register_memblks(struct kmm_machine *m, char *err, size_t errlen)
+{
+	struct memblock *mb = &m->memblock;
+	unsigned int i;
+	int ret;
+
+	for (i = 0; i < m->nr_numa_blks; i++)
+		memblock_set_node(mb, m->numa_blks[i].start,
+				  m->numa_blks[i].end - m->numa_blks[i].start, &mb->memory,
+				  m->numa_blks[i].nid);
+	for (i = 0; i < m->nr_numa_blks; i++)
+		memblock_set_node(mb, m->numa_blks[i].start,
+				  m->numa_blks[i].end - m->numa_blks[i].start, &mb->reserved,
+				  m->numa_blks[i].nid);
+	m->nr_nodes = 0;
+	for (int nid = 0; nid < 64; nid++) {
+		u64 start = (u64)m->max_pfn << 12, end = 0;
+
+		for (i = 0; i < m->nr_numa_blks; i++) {
+			if (m->numa_blks[i].nid != nid)
+				continue;
+			start = KMM_MIN(start, m->numa_blks[i].start);
+			end = KMM_MAX(end, m->numa_blks[i].end);
+		}
+		if (start >= end || end - start < (4ULL << 20))
+			continue;
+		ret = x86_alloc_node_data(m, nid, err, errlen);
+		if (ret)
+			return ret;
+		m->nr_nodes = nid + 1;
+	}
+	memblock_dump_all(mb);
+	return 0;
+}
+
+/*
+ * x86_numa_init(): the SRAT when the boot log has one, else one faked node
+ * covering [0, max_pfn) (dummy_numa_init()).
+ */
+static int x86_numa_init(struct kmm_machine *m, char *err, size_t errlen)
 {
 	struct memblock *mb = &m->memblock;
 	u64 end = (u64)m->max_pfn << 12;
+	int ret;
 
 	memblock_set_node(mb, 0, KMM_PHYS_ADDR_MAX, &mb->memory, mb->max_numnodes);
 	memblock_set_node(mb, 0, KMM_PHYS_ADDR_MAX, &mb->reserved, mb->max_numnodes);
-	kmm_printk(&m->env, "No NUMA configuration found");
-	kmm_printk(&m->env, "Faking a node at [mem %#018llx-%#018llx]", 0ULL,
-		   (unsigned long long)(end - 1));
-	memblock_set_node(mb, 0, end, &mb->memory, 0);
-	memblock_set_node(mb, 0, end, &mb->reserved, 0);
-	m->nr_nodes = 1;
-	if (x86_alloc_node_data(m, 0, err, errlen))
-		return -KMM_ENOMEM;
-	memblock_dump_all(mb);
-	return 0;
+	m->nr_numa_blks = 0;
+	if (!m->cmdline.numa_off && m->boot.nr_srat) {
+		ret = x86_acpi_numa_init(m);
+		if (!ret)
+			ret = x86_numa_cleanup_meminfo(m);
+		if (ret) {
+			kmm_snprintf(err, errlen, "SRAT: unusable NUMA configuration");
+			return ret;
+		}
+	} else {
+		kmm_printk(&m->env, "%s", m->cmdline.numa_off ? "NUMA turned off"
+							     : "No NUMA configuration found");
+		kmm_printk(&m->env, "Faking a node at [mem %#018llx-%#018llx]", 0ULL,
+			   (unsigned long long)(end - 1));
+		numa_add_memblk(m, 0, 0, end);
+		m->nodes_parsed = 1;
+	}
+	return x86_numa_register_memblks(m, err, errlen);
 }
 
 int kmm_x86_setup_memory(struct kmm_machine *m, char *err, size_t errlen)
@@ -644,9 +821,9 @@ int kmm_x86_setup_memory(struct kmm_machine *m, char *err, size_t errlen)
 	x86_acpi_reserve_tables(m);
 	if (m->kernel.arch != KMM_ARCH_X86_64 || !m->kernel.numa)
 		return 0;
-	if (m->boot.nr_srat || m->cmdline.numa_fake != KMM_NUMA_FAKE_NONE) {
-		kmm_snprintf(err, errlen, "NUMA from SRAT or numa=fake is not simulated yet");
+	if (m->cmdline.numa_fake != KMM_NUMA_FAKE_NONE) {
+		kmm_snprintf(err, errlen, "numa=fake is not simulated yet");
 		return -KMM_ENOTSUP;
 	}
-	return x86_dummy_numa_init(m, err, errlen);
+	return x86_numa_init(m, err, errlen);
 }
