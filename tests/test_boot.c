@@ -50,7 +50,7 @@ static const char *const compared_prefixes[] = {
 	"last_pfn = ", "found SMP MP-table", "memblock_", "MEMBLOCK configuration:",
 	" memory", " reserved", "RAMDISK: ",
 	"ACPI: Reserving ", "No NUMA configuration found", "Faking a node", "NODE_DATA(",
-	"SRAT: PXM ", "ACPI: SRAT: ", "NUMA: ",
+	"SRAT: PXM ", "ACPI: SRAT: ", "NUMA: ", "Faking node ",
 };
 /*
  * Not compared: "Allocated new RAMDISK" and "Move RAMDISK" print the initrd's
@@ -235,6 +235,12 @@ static void boot_x86_64_numa4_4G(void **state)
 	boot_case("numa4-4G", KMM_ARCH_X86_64);
 }
 
+/* Expect numa=fake=2 to split 2 GiB into 1024 MB + 1023 MB nodes as Linux does. */
+static void boot_x86_64_pc_2G_numa_fake2(void **state)
+{
+	boot_case("pc-2G-numa-fake2", KMM_ARCH_X86_64);
+}
+
 static void boot_x86_64_pc_512M(void **state)
 {
 	boot_case("pc-512M", KMM_ARCH_X86_64);
@@ -367,6 +373,7 @@ int main(void)
 		cmocka_unit_test(boot_x86_64_pc_8G),
 		cmocka_unit_test(boot_x86_64_numa2_2G),
 		cmocka_unit_test(boot_x86_64_numa4_4G),
+		cmocka_unit_test(boot_x86_64_pc_2G_numa_fake2),
 		cmocka_unit_test(boot_i386_pc_2G),
 		cmocka_unit_test(boot_i386_pc_256M),
 		cmocka_unit_test(bad_system_map_missing_text),

@@ -771,6 +771,139 @@ static int x86_numa_register_memblks(struct kmm_machine *m, char *err, size_t er
 	return 0;
 }
 
+/* mem_hole_size(): bytes of [start, end) that memblock has no memory for */
+static u64 numa_mem_hole_size(const struct kmm_machine *m, u64 start, u64 end)
+{
+	unsigned long spfn = (unsigned long)((start + PAGE_SIZE - 1) >> 12);
+	unsigned long epfn = (unsigned long)(end >> 12), s, e, present = 0;
+	int i;
+
+	if (spfn >= epfn)
+		return 0;
+	for_each_mem_pfn_range(&m->memblock, i, m->memblock.max_numnodes, &s, &e, NULL) {
+		s = KMM_MAX(s, spfn);
+		e = KMM_MIN(e, epfn);
+		if (s < e)
+			present += e - s;
+	}
+	return (u64)(epfn - spfn - present) << 12;
+}
+
+#define FAKE_NODE_MIN_SIZE (32ULL << 20)
+
+/*
+ * numa_emulation() for numa=fake=N: split_nodes_interleave() cuts the
+ * physical blocks into N nodes of equal present memory (32M granules, the
+ * remainder spread as "big" nodes; a node that would leave less than 32M of
+ * DMA32 or less than a node's worth of memory takes the rest), then the
+ * emulated distance table (local 10, remote 20) is allocated.
+ */
+static int x86_numa_emulation(struct kmm_machine *m)
+{
+	u64 max_addr = (u64)m->max_pfn << 12, dma32_end = 1ULL << 32, size;
+	unsigned int nr_pi = m->nr_numa_blks, nr_ei = 0;
+	struct { u64 start, end; int nid; } pi[128], ei[128];
+	unsigned long nr_nodes = (unsigned long)m->cmdline.numa_fake_value;
+	u64 physnodes = m->nodes_parsed, big;
+	int nid = 0;
+
+	if (m->cmdline.numa_fake != KMM_NUMA_FAKE_NODES)
+		return -KMM_ENOTSUP;
+	if (!nr_nodes)
+		return 0;
+	if (nr_nodes > (unsigned long)m->memblock.max_numnodes) {
+		kmm_printk(&m->env, "numa=fake=%lu too large, reducing to %d", nr_nodes,
+			   m->memblock.max_numnodes);
+		nr_nodes = (unsigned long)m->memblock.max_numnodes;
+	}
+	kmm_memcpy(pi, m->numa_blks, sizeof(pi[0]) * nr_pi);
+	size = max_addr - numa_mem_hole_size(m, 0, max_addr);
+	size = ((size >> 12) / nr_nodes) << 12;
+	big = ((size & (FAKE_NODE_MIN_SIZE - 1)) * nr_nodes) / FAKE_NODE_MIN_SIZE;
+	size &= ~(FAKE_NODE_MIN_SIZE - 1);
+	if (!size) {
+		kmm_printk(&m->env, "Not enough memory for each node.  NUMA emulation disabled.");
+		return 0;
+	}
+	while (physnodes) {
+		for (int i = 0; i < 64; i++) {
+			u64 start, limit, end;
+			int blk = -1;
+
+			if (!(physnodes & (1ULL << i)))
+				continue;
+			for (unsigned int j = 0; j < nr_pi; j++)
+				if (pi[j].nid == i) {
+					blk = (int)j;
+					break;
+				}
+			if (blk < 0) {
+				physnodes &= ~(1ULL << i);
+				continue;
+			}
+			start = pi[blk].start;
+			limit = pi[blk].end;
+			end = start + size;
+			if ((u64)nid < big)
+				end += FAKE_NODE_MIN_SIZE;
+			while (end - start - numa_mem_hole_size(m, start, end) < size) {
+				end += FAKE_NODE_MIN_SIZE;
+				if (end > limit) {
+					end = limit;
+					break;
+				}
+			}
+			if (end < dma32_end &&
+			    dma32_end - end - numa_mem_hole_size(m, end, dma32_end) < FAKE_NODE_MIN_SIZE)
+				end = dma32_end;
+			if (limit - end - numa_mem_hole_size(m, end, limit) < size)
+				end = limit;
+			if (nr_ei >= KMM_ARRAY_SIZE(ei)) {
+				kmm_printk(&m->env, "Too many emulated memblks, failing emulation");
+				return 0;
+			}
+			ei[nr_ei].start = start;
+			ei[nr_ei].end = start + (KMM_MIN(end, limit) - start);
+			ei[nr_ei].nid = (int)((unsigned long)nid++ % nr_nodes);
+			pi[blk].start = ei[nr_ei].end;
+			if (pi[blk].start >= pi[blk].end) {
+				nr_pi--;
+				kmm_memmove(&pi[blk], &pi[blk + 1], (nr_pi - (unsigned int)blk) * sizeof(pi[0]));
+			}
+			kmm_printk(&m->env, "Faking node %d at [mem %#018llx-%#018llx] (%lluMB)",
+				   ei[nr_ei].nid, (unsigned long long)ei[nr_ei].start,
+				   (unsigned long long)(ei[nr_ei].end - 1),
+				   (unsigned long long)((ei[nr_ei].end - ei[nr_ei].start) >> 20));
+			nr_ei++;
+		}
+	}
+	/* commit the emulated meminfo and the nodes it names */
+	m->nr_numa_blks = nr_ei;
+	kmm_memcpy(m->numa_blks, ei, sizeof(ei[0]) * nr_ei);
+	if (x86_numa_cleanup_meminfo(m))
+		return -KMM_EINVAL;
+	m->nodes_parsed = 0;
+	for (unsigned int i = 0; i < m->nr_numa_blks; i++)
+		m->nodes_parsed |= 1ULL << (m->numa_blks[i].nid & 63);
+	/* numa_set_distance() allocates the emulated table on first use */
+	{
+		unsigned int cnt = 0;
+		u64 pa;
+
+		for (unsigned int n = 0; n < 64; n++)
+			if (m->nodes_parsed & (1ULL << n))
+				cnt = n + 1;
+		pa = memblock_phys_alloc_range_caller(&m->memblock, (u64)cnt * cnt, PAGE_SIZE, 0,
+						      (u64)m->max_pfn_mapped << 12,
+						      "numa_alloc_distance");
+		if (pa) {
+			m->numa_distance_cnt = cnt;
+			kmm_printk(&m->env, "NUMA: Initialized distance table, cnt=%u", cnt);
+		}
+	}
+	return 0;
+}
+
 /*
  * x86_numa_init(): the SRAT when the boot log has one, else one faked node
  * covering [0, max_pfn) (dummy_numa_init()).
@@ -799,6 +932,19 @@ static int x86_numa_init(struct kmm_machine *m, char *err, size_t errlen)
 			   (unsigned long long)(end - 1));
 		numa_add_memblk(m, 0, 0, end);
 		m->nodes_parsed = 1;
+		x86_numa_cleanup_meminfo(m);
+	}
+	if (m->cmdline.numa_fake != KMM_NUMA_FAKE_NONE) {
+		ret = x86_numa_emulation(m);
+		if (ret == -KMM_ENOTSUP) {
+			kmm_snprintf(err, errlen, "numa=fake=SIZE and numa=fake=NU are not simulated yet");
+			return ret;
+		}
+		if (ret) {
+			kmm_printk(&m->env, "NUMA: Warning: constructed meminfo invalid, disabling emulation");
+			kmm_snprintf(err, errlen, "numa=fake: constructed meminfo invalid");
+			return ret;
+		}
 	}
 	return x86_numa_register_memblks(m, err, errlen);
 }
@@ -821,9 +967,5 @@ int kmm_x86_setup_memory(struct kmm_machine *m, char *err, size_t errlen)
 	x86_acpi_reserve_tables(m);
 	if (m->kernel.arch != KMM_ARCH_X86_64 || !m->kernel.numa)
 		return 0;
-	if (m->cmdline.numa_fake != KMM_NUMA_FAKE_NONE) {
-		kmm_snprintf(err, errlen, "numa=fake is not simulated yet");
-		return -KMM_ENOTSUP;
-	}
 	return x86_numa_init(m, err, errlen);
 }
