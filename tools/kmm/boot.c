@@ -182,6 +182,10 @@ static int boot_machine(const struct boot_opts *o, struct kmm_machine *m, struct
 	bool builtin = !o->dmesg && !o->dtb;
 	int ret = 1;
 
+	if (m->kernel.arch == KMM_ARCH_ARM64) {
+		snprintf(err, sizeof(err), "the arm64 device-tree boot is not implemented yet");
+		goto out;
+	}
 	if (o->dmesg && !(dmesg = read_file(o->dmesg, err, sizeof(err))))
 		goto out;
 	if (o->system_map && !(map = read_file(o->system_map, err, sizeof(err))))
@@ -205,10 +209,6 @@ static int boot_machine(const struct boot_opts *o, struct kmm_machine *m, struct
 	if (kmm_cmdline_parse(&m->cmdline, o->cmdline ? o->cmdline : m->boot.cmdline, err,
 			      sizeof(err)))
 		goto out;
-	if (m->kernel.arch == KMM_ARCH_ARM64) {
-		snprintf(err, sizeof(err), "arm64 device-tree boot is not implemented yet (issue 3)");
-		goto out;
-	}
 	if (kmm_x86_setup_arch(m, dmesg_text, err, sizeof(err)))
 		goto out;
 	ret = kmm_x86_setup_memory(m, err, sizeof(err));
