@@ -24,24 +24,7 @@
 
 static char *slurp(const char *name)
 {
-	char path[1024];
-	FILE *f;
-	long n;
-	char *buf;
-
-	snprintf(path, sizeof(path), "%s/oracle/%s", KMM_FIXTURES, name);
-	f = fopen(path, "rb");
-	if (!f)
-		fail_msg("fixture %s missing", path);
-	fseek(f, 0, SEEK_END);
-	n = ftell(f);
-	fseek(f, 0, SEEK_SET);
-	buf = malloc((size_t)n + 1);
-	assert_non_null(buf);
-	assert_int_equal(fread(buf, 1, (size_t)n, f), (size_t)n);
-	buf[n] = '\0';
-	fclose(f);
-	return buf;
+	return kmm_test_read_fixture("oracle", name);
 }
 
 static const char *const compared_prefixes[] = {

@@ -948,23 +948,7 @@ static void parse_text_too_many(void **state)
 
 static char *read_fixture(const char *name)
 {
-	char path[512];
-	FILE *fp;
-	char *buf;
-	long n;
-
-	snprintf(path, sizeof(path), "%s/e820/%s", KMM_FIXTURES, name);
-	fp = fopen(path, "rb");
-	if (!fp)
-		fail_msg("cannot open %s", path);
-	fseek(fp, 0, SEEK_END);
-	n = ftell(fp);
-	fseek(fp, 0, SEEK_SET);
-	buf = calloc(1, (size_t)n + 1);
-	assert_non_null(buf);
-	assert_int_equal(fread(buf, 1, (size_t)n, fp), (size_t)n);
-	fclose(fp);
-	return buf;
+	return kmm_test_read_fixture("e820", name);
 }
 
 static bool e820_line(const char *s)

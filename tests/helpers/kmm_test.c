@@ -147,3 +147,24 @@ const char *kmm_test_log_text(const struct kmm_test_env *t)
 	}
 	return buf;
 }
+
+char *kmm_test_read_fixture(const char *dir, const char *name)
+{
+	char path[1024];
+	FILE *fp;
+	char *buf;
+	long n;
+
+	snprintf(path, sizeof(path), "%s/%s/%s", KMM_FIXTURES, dir, name);
+	fp = fopen(path, "rb");
+	if (!fp)
+		fail_msg("cannot open fixture %s", path);
+	fseek(fp, 0, SEEK_END);
+	n = ftell(fp);
+	fseek(fp, 0, SEEK_SET);
+	buf = calloc(1, (size_t)n + 1);
+	assert_non_null(buf);
+	assert_int_equal(fread(buf, 1, (size_t)n, fp), (size_t)n);
+	fclose(fp);
+	return buf;
+}

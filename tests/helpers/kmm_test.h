@@ -35,4 +35,8 @@ int kmm_test_find_line(const struct kmm_test_env *t, unsigned int from, const ch
 /* the whole log, one line each, for failure messages (static buffer) */
 const char *kmm_test_log_text(const struct kmm_test_env *t);
 
+/* kmm_test_read_fixture - the whole of tests/fixtures/@dir/@name, NUL-terminated
+ * (free() it); fails the test when the file cannot be read. */
+char *kmm_test_read_fixture(const char *dir, const char *name);
+
 #endif
