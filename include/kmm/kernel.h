@@ -45,6 +45,7 @@ struct kmm_kernel {
 	unsigned int cma_size_mbytes;
 	bool deferred_struct_page_init;
 	u64 sizeof_pglist_data; /* struct-sizes.txt: pglist_data (NODE_DATA) */
+	u64 sizeof_page;        /* struct-sizes.txt: page */
 	char release[128];    /* "6.1.0-56-amd64" when known */
 };
 
@@ -59,6 +60,14 @@ void kmm_kernel_init(struct kmm_kernel *k, enum kmm_arch arch);
 int kmm_kernel_parse_system_map(struct kmm_kernel *k, const char *text, char *err, size_t errlen);
 /* kmm_kernel_parse_config - read CONFIG_X=value lines (comments skipped). */
 int kmm_kernel_parse_config(struct kmm_kernel *k, const char *text, char *err, size_t errlen);
+
+/*
+ * kmm_kernel_parse_struct_sizes - read `pahole -s` output ("name<TAB>size<TAB>holes"
+ * lines, '#' comments) and take the sizes kmm uses (pglist_data, page).
+ * Returns 0 or -KMM_EPARSE (@err names the line).
+ */
+int kmm_kernel_parse_struct_sizes(struct kmm_kernel *k, const char *text, char *err,
+				  size_t errlen);
 
 /* virtual start of the kernel mapping: __START_KERNEL_map or PAGE_OFFSET */
 u64 kmm_kernel_map_base(const struct kmm_kernel *k);

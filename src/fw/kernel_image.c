@@ -22,6 +22,7 @@ void kmm_kernel_init(struct kmm_kernel *k, enum kmm_arch arch)
 		k->randomize_memory = true;
 		k->deferred_struct_page_init = true;
 		k->sizeof_pglist_data = 174208;
+		k->sizeof_page = 64;
 		break;
 	case KMM_ARCH_I386:
 		k->physical_align = 0x1000000;
@@ -32,6 +33,7 @@ void kmm_kernel_init(struct kmm_kernel *k, enum kmm_arch arch)
 		/* the 686-pae kernel's fixmap and pkmap (NR_CPUS 32) end vmalloc here */
 		k->vmalloc_end = 0xfeffe000;
 		k->sizeof_pglist_data = 4416;
+		k->sizeof_page = 40;
 		break;
 	case KMM_ARCH_ARM64:
 		k->physical_start = 0;
@@ -42,6 +44,7 @@ void kmm_kernel_init(struct kmm_kernel *k, enum kmm_arch arch)
 		k->deferred_struct_page_init = true;
 		k->cma_size_mbytes = 32;
 		k->sizeof_pglist_data = 11392;
+		k->sizeof_page = 64;
 		break;
 	}
 }
@@ -227,5 +230,41 @@ next:
 	if (!numa)
 		k->nodes_shift = 0;
 	k->have_config = true;
+	return 0;
+}
+
+int kmm_kernel_parse_struct_sizes(struct kmm_kernel *k, const char *text, char *err,
+				  size_t errlen)
+{
+	const char *p = text;
+	unsigned int line = 0;
+
+	while (*p) {
+		const char *eol = kmm_strchr(p, '\n');
+		const char *q = skip_spaces(p), *e;
+		size_t n;
+		u64 size;
+		bool ovf;
+
+		line++;
+		if (!eol)
+			eol = p + kmm_strlen(p);
+		if (q == eol || *q == '#' || *q == '\r')
+			goto next;
+		n = word_len(q);
+		e = skip_spaces(q + n);
+		size = kmm_strtoull(e, &e, 10, &ovf);
+		if (ovf || e == skip_spaces(q + n) || e > eol) {
+			kmm_snprintf(err, errlen, "struct sizes line %u: expected 'NAME SIZE': '%.*s'",
+				     line, (int)(eol - p), p);
+			return -KMM_EPARSE;
+		}
+		if (word_is(q, n, "pglist_data"))
+			k->sizeof_pglist_data = size;
+		else if (word_is(q, n, "page"))
+			k->sizeof_page = size;
+next:
+		p = *eol ? eol + 1 : eol;
+	}
 	return 0;
 }

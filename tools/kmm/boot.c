@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <kmm/error.h>
 #include <kmm/hosted.h>
@@ -23,7 +24,7 @@
 
 struct boot_opts {
 	const char *arch, *dmesg, *numa_distance, *dtb, *dtb_addr, *kernel_load;
-	const char *system_map, *kernel_config, *cmdline, *output_dir;
+	const char *system_map, *kernel_config, *struct_sizes, *cmdline, *output_dir;
 };
 
 struct host {
@@ -55,6 +56,8 @@ static void boot_usage(FILE *f)
 		"                      boot loader put it) and --kernel-load (the Image's address)\n"
 		"  --system-map FILE   the kernel's System.map (image layout)\n"
 		"  --kernel-config F   the kernel's .config\n"
+		"  --struct-sizes F    the kernel's `pahole -s` output (sizeof pglist_data, page);\n"
+		"                      default: struct-sizes.txt beside the System.map, if any\n"
 		"  --cmdline STR       kernel command line (default: the boot log's 'Command line:')\n"
 		"  --output-dir DIR    write dmesg.txt there (else the log goes to stdout)\n");
 }
@@ -174,6 +177,34 @@ static int write_outputs(const struct boot_opts *o, const struct host *h)
 	return 0;
 }
 
+/* --struct-sizes, else struct-sizes.txt in the System.map's directory */
+static int read_struct_sizes(const struct boot_opts *o, struct kmm_machine *m, char *err,
+			     size_t errlen)
+{
+	char path[4096];
+	char *text;
+	int ret;
+
+	if (o->struct_sizes) {
+		snprintf(path, sizeof(path), "%s", o->struct_sizes);
+	} else if (o->system_map) {
+		const char *slash = strrchr(o->system_map, '/');
+
+		snprintf(path, sizeof(path), "%.*sstruct-sizes.txt",
+			 slash ? (int)(slash - o->system_map + 1) : 0, o->system_map);
+		if (access(path, R_OK))
+			return 0;
+	} else {
+		return 0;
+	}
+	text = read_file(path, err, errlen);
+	if (!text)
+		return -1;
+	ret = kmm_kernel_parse_struct_sizes(&m->kernel, text, err, errlen);
+	free(text);
+	return ret;
+}
+
 static int boot_machine(const struct boot_opts *o, struct kmm_machine *m, struct host *h)
 {
 	char err[512] = "";
@@ -203,6 +234,8 @@ static int boot_machine(const struct boot_opts *o, struct kmm_machine *m, struct
 		goto out;
 	}
 	if (kmm_kernel_parse_system_map(&m->kernel, map_text, err, sizeof(err)))
+		goto out;
+	if (read_struct_sizes(o, m, err, sizeof(err)))
 		goto out;
 	if (kmm_bootlog_parse(&m->boot, dmesg_text, err, sizeof(err)))
 		goto out;
@@ -242,6 +275,7 @@ int kmm_cmd_boot(int argc, char **argv)
 		{ "kernel-load", required_argument, NULL, 'k' },
 		{ "system-map", required_argument, NULL, 's' },
 		{ "kernel-config", required_argument, NULL, 'c' },
+		{ "struct-sizes", required_argument, NULL, 'z' },
 		{ "cmdline", required_argument, NULL, 'l' },
 		{ "output-dir", required_argument, NULL, 'o' },
 		{ "help", no_argument, NULL, 'h' },
@@ -266,6 +300,7 @@ int kmm_cmd_boot(int argc, char **argv)
 		case 'k': o.kernel_load = optarg; break;
 		case 's': o.system_map = optarg; break;
 		case 'c': o.kernel_config = optarg; break;
+		case 'z': o.struct_sizes = optarg; break;
 		case 'l': o.cmdline = optarg; break;
 		case 'o': o.output_dir = optarg; break;
 		case 'h': boot_usage(stdout); return 0;
