@@ -10,11 +10,11 @@ build="$root/build-fuzz"
 
 cmake -S "$root" -B "$build" -G Ninja -DCMAKE_C_COMPILER=clang \
 	-DCMAKE_BUILD_TYPE=Asan -DKMM_FUZZ=ON -DKMM_TESTS=OFF >/dev/null
-ninja -C "$build" fuzz_e820 fuzz_cmdline fuzz_bootlog
+ninja -C "$build" fuzz_e820 fuzz_cmdline fuzz_bootlog fuzz_fdt
 
 status=0
 mkdir -p "$build/artifacts"
-for t in e820 cmdline bootlog; do
+for t in e820 cmdline bootlog fdt; do
 	mkdir -p "$build/corpus/$t"
 	echo "== fuzz_$t for ${secs}s"
 	if ! "$build/fuzz/fuzz_$t" -max_total_time="$secs" -print_final_stats=1 \
