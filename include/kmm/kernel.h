@@ -19,7 +19,7 @@ enum kmm_arch { KMM_ARCH_X86_64 = 0, KMM_ARCH_I386, KMM_ARCH_ARM64 };
 
 /* The symbols kmm reads from System.map; 0 when absent. */
 struct kmm_kernel_syms {
-	u64 text, etext, sdata, edata, start_rodata, end_rodata;
+	u64 text, stext, etext, sdata, edata, start_rodata, end_rodata;
 	u64 init_begin, init_end, sinittext, einittext;
 	u64 bss_start, bss_stop, brk_base, brk_limit, end, end_of_kernel_reserve;
 	u64 per_cpu_start, per_cpu_end, per_cpu_load;

@@ -16,6 +16,7 @@
 #include <kmm/bootlog.h>
 #include <kmm/cmdline.h>
 #include <kmm/e820.h>
+#include <kmm/fdt.h>
 #include <kmm/env.h>
 #include <kmm/kernel.h>
 #include <kmm/memblock.h>
@@ -41,7 +42,8 @@ struct kmm_machine {
 	struct kmm_e820 e820;
 	struct memblock memblock;
 	struct memblock_region memory_init_regions[INIT_MEMBLOCK_REGIONS];
-	struct memblock_region reserved_init_regions[INIT_MEMBLOCK_REGIONS];
+	/* arm64 with EFI and GICv3 ITS: INIT_MEMBLOCK_REGIONS + NR_CPUS + 1 */
+	struct memblock_region reserved_init_regions[INIT_MEMBLOCK_REGIONS + 4096 + 1];
 
 	/* boot state (x86 names) */
 	u64 phys_base;               /* load offset: __pa_symbol(x) = x - map base + phys_base */
@@ -70,6 +72,18 @@ struct kmm_machine {
 	} pgt;
 	u64 node_data_phys[64];      /* NODE_DATA(n) */
 	bool booted_efi;
+
+	/* arm64: the device tree and what drivers/of made of /reserved-memory */
+	const struct kmm_dt *dt;
+	u64 kernel_load;             /* physical address of the Image (_text) */
+	u64 memstart_addr;
+	u64 phys_initrd_start, phys_initrd_size;
+	unsigned int nr_reserved_mem;
+	struct kmm_reserved_mem {
+		const struct kmm_dt_rmem *node;
+		u64 base, size;
+		unsigned int order;  /* tree order, Linux's fdt_node offset order */
+	} reserved_mem[64];          /* MAX_RESERVED_REGIONS */
 };
 
 /* kmm_machine_init - an empty machine for @arch logging through @env. */
@@ -98,5 +112,17 @@ int kmm_x86_setup_arch(struct kmm_machine *m, const char *firmware_text, char *e
  * is not simulated yet; everything up to that point has been done).
  */
 int kmm_x86_setup_memory(struct kmm_machine *m, char *err, size_t errlen);
+
+/*
+ * kmm_arm64_setup_arch - the memory part of arm64's setup_arch() on @m with
+ * the device tree @dt (read by kmm_fdt_read()) and the Image at @kernel_load:
+ * memory nodes into memblock, the command line from /chosen,
+ * arm64_memblock_init() (linear-map limits, mem=, the initrd, the kernel) and
+ * early_init_fdt_scan_reserved_mem() with /reserved-memory, /memreserve/ and
+ * the reserved-memory drivers (CMA and DMA pools), printing what Linux
+ * prints.  Returns 0 or a negative kmm_err with @err.
+ */
+int kmm_arm64_setup_arch(struct kmm_machine *m, const struct kmm_dt *dt, u64 kernel_load,
+			 char *err, size_t errlen);
 
 #endif /* KMM_MACHINE_H */

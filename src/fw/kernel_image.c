@@ -39,10 +39,10 @@ void kmm_kernel_init(struct kmm_kernel *k, enum kmm_arch arch)
 		k->physical_start = 0;
 		k->physical_align = 0x200000;
 		k->nr_cpus = 256;
-		k->nodes_shift = 2;
+		k->nodes_shift = 4;
 		k->numa = true;
 		k->deferred_struct_page_init = true;
-		k->cma_size_mbytes = 32;
+		k->cma_size_mbytes = 64;
 		k->sizeof_pglist_data = 11392;
 		k->sizeof_page = 64;
 		break;
@@ -68,7 +68,7 @@ struct sym_slot {
 
 #define SLOT(n, f) { n, __builtin_offsetof(struct kmm_kernel_syms, f) }
 static const struct sym_slot sym_slots[] = {
-	SLOT("_text", text), SLOT("_etext", etext), SLOT("_sdata", sdata), SLOT("_edata", edata),
+	SLOT("_text", text), SLOT("_stext", stext), SLOT("_etext", etext), SLOT("_sdata", sdata), SLOT("_edata", edata),
 	SLOT("__start_rodata", start_rodata), SLOT("__end_rodata", end_rodata),
 	SLOT("__init_begin", init_begin), SLOT("__init_end", init_end),
 	SLOT("_sinittext", sinittext), SLOT("_einittext", einittext),
@@ -144,6 +144,8 @@ next:
 			     !k->sym.text ? "_text" : "_end");
 		return -KMM_ENOENT;
 	}
+	if (!k->sym.stext)
+		k->sym.stext = k->sym.text;
 	if (!k->sym.end_of_kernel_reserve)
 		k->sym.end_of_kernel_reserve = k->sym.brk_base ? k->sym.brk_base : k->sym.end;
 	k->have_system_map = true;

@@ -27,6 +27,9 @@ struct boot_opts {
 	const char *system_map, *kernel_config, *struct_sizes, *cmdline, *output_dir;
 };
 
+static int read_struct_sizes(const struct boot_opts *o, struct kmm_machine *m, char *err,
+			     size_t errlen);
+
 struct host {
 	struct kmm_hosted_log log;
 	struct kmm_physmem *pm;
@@ -177,6 +180,111 @@ static int write_outputs(const struct boot_opts *o, const struct host *h)
 	return 0;
 }
 
+static int read_blob(const char *path, void **out, size_t *len, char *err, size_t errlen)
+{
+	FILE *f = fopen(path, "rb");
+	long n;
+	void *buf;
+
+	if (!f) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		return -1;
+	}
+	if (fseek(f, 0, SEEK_END) || (n = ftell(f)) < 0 || fseek(f, 0, SEEK_SET)) {
+		snprintf(err, errlen, "%s: cannot size the file", path);
+		fclose(f);
+		return -1;
+	}
+	/* libfdt wants 8-byte alignment: malloc gives at least that */
+	buf = malloc((size_t)n + 8);
+	if (!buf || fread(buf, 1, (size_t)n, f) != (size_t)n) {
+		snprintf(err, errlen, "%s: read error", path);
+		free(buf);
+		fclose(f);
+		return -1;
+	}
+	fclose(f);
+	*out = buf;
+	*len = (size_t)n;
+	return 0;
+}
+
+static int parse_addr(const char *opt, const char *s, u64 *out, char *err, size_t errlen)
+{
+	char *end;
+
+	errno = 0;
+	*out = strtoull(s, &end, 0);
+	if (!*s || *end || errno) {
+		snprintf(err, errlen, "%s: not an address: '%s'", opt, s);
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * The arm64 path: the device tree (libfdt), its /chosen command line unless
+ * --cmdline, the Image at --kernel-load; kmm runs setup_arch() up to the
+ * reserved-memory regions.
+ */
+static int boot_arm64(const struct boot_opts *o, struct kmm_machine *m, char *err, size_t errlen)
+{
+	char *map = NULL, *cfg = NULL;
+	void *blob = NULL;
+	size_t blob_len = 0;
+	struct kmm_dt *dt = NULL;
+	u64 load = 0x40200000;
+	int ret = 1;
+
+	if (!o->dtb) {
+		snprintf(err, errlen, "--arch arm64 needs --dtb FILE (and --kernel-load ADDR)");
+		return 1;
+	}
+	if (!o->system_map) {
+		snprintf(err, errlen, "--system-map is needed to place the kernel image");
+		return 1;
+	}
+	if (o->kernel_load && parse_addr("--kernel-load", o->kernel_load, &load, err, errlen))
+		return 1;
+	if (o->dtb_addr) {
+		u64 dtb_addr;
+
+		if (parse_addr("--dtb-addr", o->dtb_addr, &dtb_addr, err, errlen))
+			return 1;
+	}
+	if (!(map = read_file(o->system_map, err, errlen)))
+		goto out;
+	if (o->kernel_config && !(cfg = read_file(o->kernel_config, err, errlen)))
+		goto out;
+	if (cfg && kmm_kernel_parse_config(&m->kernel, cfg, err, errlen))
+		goto out;
+	if (kmm_kernel_parse_system_map(&m->kernel, map, err, errlen))
+		goto out;
+	if (read_struct_sizes(o, m, err, errlen))
+		goto out;
+	if (read_blob(o->dtb, &blob, &blob_len, err, errlen))
+		goto out;
+	dt = malloc(sizeof(*dt));
+	if (!dt) {
+		snprintf(err, errlen, "out of memory");
+		goto out;
+	}
+	if (kmm_fdt_read(dt, blob, blob_len, err, errlen))
+		goto out;
+	if (kmm_cmdline_parse(&m->cmdline, o->cmdline ? o->cmdline : dt->bootargs, err, errlen))
+		goto out;
+	if (kmm_arm64_setup_arch(m, dt, load, err, errlen))
+		goto out;
+	fprintf(stderr, "kmm boot: stopped early: arm64 is simulated up to the reserved-memory regions\n");
+	ret = 0;
+out:
+	free(dt);
+	free(blob);
+	free(map);
+	free(cfg);
+	return ret;
+}
+
 /* --struct-sizes, else struct-sizes.txt in the System.map's directory */
 static int read_struct_sizes(const struct boot_opts *o, struct kmm_machine *m, char *err,
 			     size_t errlen)
@@ -214,7 +322,7 @@ static int boot_machine(const struct boot_opts *o, struct kmm_machine *m, struct
 	int ret = 1;
 
 	if (m->kernel.arch == KMM_ARCH_ARM64) {
-		snprintf(err, sizeof(err), "the arm64 device-tree boot is not implemented yet");
+		ret = boot_arm64(o, m, err, sizeof(err));
 		goto out;
 	}
 	if (o->dmesg && !(dmesg = read_file(o->dmesg, err, sizeof(err))))

@@ -1,0 +1,382 @@
+// SPDX-License-Identifier: MIT
+/*
+ * setup.c - the memory part of arm64's setup_arch() (Linux 6.1
+ * arch/arm64/kernel/setup.c, arch/arm64/mm/init.c, drivers/of/fdt.c,
+ * drivers/of/of_reserved_mem.c, kernel/dma/contiguous.c, coherent.c), from
+ * the device tree to the reserved-memory regions.
+ *
+ * Order, as Linux runs it:
+ *   setup_machine_fdt()              memory nodes -> memblock_add (silent: before
+ *                                    memblock=debug is parsed)
+ *   parse_early_param()              the command line from /chosen
+ *   arm64_memblock_init()            PA and linear-map limits, mem=, initrd,
+ *                                    kernel image
+ *   early_init_fdt_scan_reserved_mem() /reserved-memory (static regions,
+ *                                    saved nodes), /memreserve/, then
+ *                                    fdt_init_reserved_mem(): overlap check,
+ *                                    dynamic allocation, CMA/DMA pool setup
+ * The Debian kernel: 4K pages, 48-bit VA and PA.
+ */
+#include <kmm/error.h>
+#include <kmm/lib.h>
+#include <kmm/machine.h>
+
+#define PAGE_SIZE 4096ULL
+#define SZ_1M 0x100000ULL
+#define PHYS_MASK_SHIFT 48
+#define ARM64_MEMSTART_ALIGN (1ULL << 30) /* PUD_SHIFT with 4K pages */
+#define LINEAR_REGION_SIZE (1ULL << 47)   /* PAGE_END - PAGE_OFFSET, VA_BITS 48 */
+#define CMA_MIN_ALIGNMENT_BYTES (PAGE_SIZE << 9) /* pageblock_nr_pages */
+#define SMP_CACHE_BYTES 64
+
+static u64 arm64_pa(const struct kmm_machine *m, u64 sym)
+{
+	return m->kernel_load + (sym - m->kernel.sym.text);
+}
+
+/* early_init_dt_add_memory_arch(): page-align, then add */
+static void dt_add_memory(struct kmm_machine *m, u64 base, u64 size)
+{
+	if (size < PAGE_SIZE - (base & (PAGE_SIZE - 1))) {
+		kmm_printk(&m->env, "Ignoring memory block 0x%llx - 0x%llx",
+			   (unsigned long long)base, (unsigned long long)(base + size));
+		return;
+	}
+	if (base & (PAGE_SIZE - 1)) {
+		size -= PAGE_SIZE - (base & (PAGE_SIZE - 1));
+		base = KMM_ALIGN(base, PAGE_SIZE);
+	}
+	size &= ~(PAGE_SIZE - 1);
+	memblock_add_caller(&m->memblock, base, size, "early_init_dt_add_memory_arch");
+}
+
+static void arm64_scan_memory(struct kmm_machine *m)
+{
+	for (unsigned int i = 0; i < m->dt->nr_memory; i++) {
+		const struct kmm_dt_memory *mem = &m->dt->memory[i];
+
+		for (unsigned int j = 0; j < mem->nr_reg; j++) {
+			u64 base = mem->reg[j].base, size = mem->reg[j].size;
+
+			if (!size)
+				continue;
+			dt_add_memory(m, base, size);
+			if (mem->hotpluggable &&
+			    memblock_mark_hotplug(&m->memblock, base, size))
+				kmm_printk(&m->env, "failed to mark hotplug range 0x%llx - 0x%llx",
+					   (unsigned long long)base, (unsigned long long)(base + size));
+		}
+	}
+}
+
+static int arm64_parse_early_param(struct kmm_machine *m)
+{
+	for (unsigned int i = 0; i < m->cmdline.nr_params; i++) {
+		const struct kmm_param *p = &m->cmdline.params[i];
+
+		if (!kmm_strcmp(p->name, "memblock") && p->value && !kmm_strcmp(p->value, "debug"))
+			m->memblock.debug = true;
+	}
+	if (m->cmdline.mem_set) {
+		m->memblock.memory_limit = m->cmdline.mem_size & ~(PAGE_SIZE - 1);
+		kmm_printk(&m->env, "Memory limited to %lluMB",
+			   (unsigned long long)(m->memblock.memory_limit >> 20));
+	}
+	return 0;
+}
+
+/* arm64_memblock_init() up to early_init_fdt_scan_reserved_mem() */
+static void arm64_memblock_init(struct kmm_machine *m)
+{
+	struct memblock *mb = &m->memblock;
+	const struct kmm_kernel_syms *s = &m->kernel.sym;
+	u64 end_pa = arm64_pa(m, s->end);
+
+	memblock_remove_caller(mb, 1ULL << PHYS_MASK_SHIFT, KMM_ULLONG_MAX, "arm64_memblock_init");
+	m->memstart_addr = KMM_ALIGN_DOWN(memblock_start_of_DRAM(mb), ARM64_MEMSTART_ALIGN);
+	if (memblock_end_of_DRAM(mb) - m->memstart_addr > LINEAR_REGION_SIZE)
+		kmm_printk(&m->env, "Memory doesn't fit in the linear mapping, VA_BITS too small");
+	memblock_remove_caller(mb, KMM_MAX(m->memstart_addr + LINEAR_REGION_SIZE, end_pa),
+			       KMM_ULLONG_MAX, "arm64_memblock_init");
+	if (m->memstart_addr + LINEAR_REGION_SIZE < memblock_end_of_DRAM(mb)) {
+		m->memstart_addr = KMM_ALIGN(memblock_end_of_DRAM(mb) - LINEAR_REGION_SIZE,
+					     ARM64_MEMSTART_ALIGN);
+		memblock_remove_caller(mb, 0, m->memstart_addr, "arm64_memblock_init");
+	}
+	if (m->cmdline.mem_set) {
+		memblock_mem_limit_remove_map(mb, mb->memory_limit);
+		memblock_add_caller(mb, arm64_pa(m, s->text), s->end - s->text,
+				    "arm64_memblock_init");
+	}
+	if (m->phys_initrd_size) {
+		u64 base = m->phys_initrd_start & ~(PAGE_SIZE - 1);
+		u64 size = KMM_ALIGN(m->phys_initrd_start + m->phys_initrd_size, PAGE_SIZE) - base;
+
+		if (base < memblock_start_of_DRAM(mb) ||
+		    base + size > memblock_start_of_DRAM(mb) + LINEAR_REGION_SIZE) {
+			kmm_printk(&m->env, "initrd not fully accessible via the linear mapping -- please check your bootloader ...");
+			m->phys_initrd_size = 0;
+		} else {
+			memblock_add_caller(mb, base, size, "arm64_memblock_init");
+			memblock_clear_nomap(mb, base, size);
+			memblock_reserve_caller(mb, base, size, "arm64_memblock_init");
+		}
+	}
+	memblock_reserve_caller(mb, arm64_pa(m, s->stext), s->end - s->stext, "arm64_memblock_init");
+}
+
+/* early_init_dt_reserve_memory(): no-map over reserved memory is refused */
+static int dt_reserve_memory(struct kmm_machine *m, u64 base, u64 size, bool nomap)
+{
+	struct memblock *mb = &m->memblock;
+
+	if (nomap) {
+		if (memblock_overlaps_region(&mb->memory, base, size) &&
+		    memblock_is_region_reserved(mb, base, size))
+			return -KMM_EBUSY;
+		return memblock_mark_nomap(mb, base, size);
+	}
+	return memblock_reserve_caller(mb, base, size, "early_init_dt_reserve_memory");
+}
+
+static void rmem_save(struct kmm_machine *m, const struct kmm_dt_rmem *r, unsigned int order,
+		      u64 base, u64 size)
+{
+	struct kmm_reserved_mem *rm;
+
+	if (m->nr_reserved_mem >= KMM_ARRAY_SIZE(m->reserved_mem)) {
+		kmm_printk(&m->env, "OF: fdt: not enough space for all defined regions.");
+		return;
+	}
+	rm = &m->reserved_mem[m->nr_reserved_mem++];
+	rm->node = r;
+	rm->order = order;
+	rm->base = base;
+	rm->size = size;
+}
+
+/* fdt_scan_reserved_mem(): static regions now, every node saved for later */
+static void fdt_scan_reserved_mem(struct kmm_machine *m)
+{
+	const struct kmm_dt *dt = m->dt;
+
+	if (!dt->has_reserved_memory)
+		return;
+	if (dt->rmem_unsupported) {
+		kmm_printk(&m->env, "OF: fdt: Reserved memory: unsupported node format, ignoring");
+		return;
+	}
+	for (unsigned int i = 0; i < dt->nr_rmem; i++) {
+		const struct kmm_dt_rmem *r = &dt->rmem[i];
+
+		if (!r->available)
+			continue;
+		if (!r->has_reg) {
+			if (r->has_size)
+				rmem_save(m, r, i, 0, 0);
+			continue;
+		}
+		if (r->reg_invalid) {
+			kmm_printk(&m->env, "OF: fdt: Reserved memory: invalid reg property in '%s', skipping node.",
+				   r->name);
+			continue;
+		}
+		for (unsigned int j = 0; j < r->nr_reg; j++) {
+			u64 base = r->reg[j].base, size = r->reg[j].size;
+
+			if (!size || dt_reserve_memory(m, base, size, r->no_map))
+				kmm_printk(&m->env, "OF: fdt: Reserved memory: failed to reserve memory for node '%s': base 0x%016llx, size %llu MiB",
+					   r->name, (unsigned long long)base,
+					   (unsigned long long)(size / SZ_1M));
+			if (j == 0)
+				rmem_save(m, r, i, base, size);
+		}
+	}
+}
+
+/* __rmem_check_for_overlap(): sort by base, size, node; report overlaps */
+static void rmem_check_for_overlap(struct kmm_machine *m)
+{
+	unsigned int n = m->nr_reserved_mem;
+
+	if (n < 2)
+		return;
+	for (unsigned int i = 1; i < n; i++) {
+		struct kmm_reserved_mem key = m->reserved_mem[i];
+		unsigned int j = i;
+
+		while (j > 0) {
+			const struct kmm_reserved_mem *p = &m->reserved_mem[j - 1];
+			bool after = p->base > key.base ||
+				     (p->base == key.base && (p->size > key.size ||
+							      (p->size == key.size && p->order > key.order)));
+
+			if (!after)
+				break;
+			m->reserved_mem[j] = m->reserved_mem[j - 1];
+			j--;
+		}
+		m->reserved_mem[j] = key;
+	}
+	for (unsigned int i = 0; i + 1 < n; i++) {
+		const struct kmm_reserved_mem *a = &m->reserved_mem[i], *b = &m->reserved_mem[i + 1];
+
+		if (a->base + a->size > b->base) {
+			kmm_printk(&m->env, "OF: reserved mem: OVERLAP DETECTED!");
+			kmm_printk(&m->env, "%s (0x%016llx--0x%016llx) overlaps with %s (0x%016llx--0x%016llx)",
+				   a->node->name, (unsigned long long)a->base,
+				   (unsigned long long)(a->base + a->size), b->node->name,
+				   (unsigned long long)b->base, (unsigned long long)(b->base + b->size));
+		}
+	}
+}
+
+/* __reserved_mem_alloc_size(): place a dynamic region (size/alignment/alloc-ranges) */
+static int rmem_alloc_size(struct kmm_machine *m, struct kmm_reserved_mem *rm)
+{
+	const struct kmm_dt_rmem *r = rm->node;
+	u64 align = r->alignment, base = 0, size = r->size;
+
+	if (!r->has_size)
+		return -KMM_EINVAL;
+	if (r->size_invalid) {
+		kmm_printk(&m->env, "OF: reserved mem: invalid size property in '%s' node.", r->name);
+		return -KMM_EINVAL;
+	}
+	if (r->alignment_invalid) {
+		kmm_printk(&m->env, "OF: reserved mem: invalid alignment property in '%s' node.",
+			   r->name);
+		return -KMM_EINVAL;
+	}
+	if (r->shared_dma_pool && r->reusable && !r->no_map)
+		align = KMM_MAX(align, CMA_MIN_ALIGNMENT_BYTES);
+	if (r->alloc_ranges_invalid) {
+		kmm_printk(&m->env, "OF: reserved mem: invalid alloc-ranges property in '%s', skipping node.",
+			   r->name);
+		return -KMM_EINVAL;
+	}
+	for (unsigned int i = 0; i < (r->has_alloc_ranges ? r->nr_alloc_ranges : 1); i++) {
+		u64 start = r->has_alloc_ranges ? r->alloc_ranges[i].base : 0;
+		u64 end = r->has_alloc_ranges ? start + r->alloc_ranges[i].size : 0;
+
+		/* early_init_dt_alloc_reserved_memory_arch() */
+		base = memblock_phys_alloc_range_caller(&m->memblock, size, align ? align : SMP_CACHE_BYTES,
+							start, end ? end : MEMBLOCK_ALLOC_ANYWHERE,
+							"early_init_dt_alloc_reserved_memory_arch");
+		if (base && r->no_map && memblock_mark_nomap(&m->memblock, base, size)) {
+			memblock_phys_free_caller(&m->memblock, base, size,
+						  "early_init_dt_alloc_reserved_memory_arch");
+			base = 0;
+		}
+		if (base)
+			break;
+	}
+	if (!base) {
+		kmm_printk(&m->env, "OF: reserved mem: failed to allocate memory for node '%s': size %llu MiB",
+			   r->name, (unsigned long long)(size / SZ_1M));
+		return -KMM_ENOMEM;
+	}
+	rm->base = base;
+	rm->size = size;
+	return 0;
+}
+
+/* rmem_cma_setup() then rmem_dma_setup(): the shared-dma-pool drivers */
+static int rmem_init_node(struct kmm_machine *m, struct kmm_reserved_mem *rm)
+{
+	const struct kmm_dt_rmem *r = rm->node;
+	int ret = -KMM_ENOENT;
+
+	if (!r->shared_dma_pool)
+		return ret;
+	if (m->cmdline.cma_set && r->cma_default) {
+		kmm_printk(&m->env, "Reserved memory: bypass %s node, using cmdline CMA params instead",
+			   r->name);
+		ret = -KMM_EBUSY;
+	} else if (!r->reusable || r->no_map) {
+		ret = -KMM_EINVAL;
+	} else if ((rm->base | rm->size) & (CMA_MIN_ALIGNMENT_BYTES - 1)) {
+		kmm_printk(&m->env, "Reserved memory: incorrect alignment of CMA region");
+		ret = -KMM_EINVAL;
+	} else {
+		kmm_printk(&m->env, "Reserved memory: created CMA memory pool at 0x%016llx, size %llu MiB",
+			   (unsigned long long)rm->base, (unsigned long long)(rm->size / SZ_1M));
+		ret = 0;
+	}
+	if (ret && !r->reusable) {
+		kmm_printk(&m->env, "Reserved memory: created DMA memory pool at 0x%016llx, size %llu MiB",
+			   (unsigned long long)rm->base, (unsigned long long)(rm->size / SZ_1M));
+		ret = 0;
+	}
+	if (!ret)
+		kmm_printk(&m->env, "OF: reserved mem: initialized node %s, compatible id shared-dma-pool",
+			   r->name);
+	return ret;
+}
+
+static void fdt_init_reserved_mem(struct kmm_machine *m)
+{
+	rmem_check_for_overlap(m);
+	for (unsigned int i = 0; i < m->nr_reserved_mem; i++) {
+		struct kmm_reserved_mem *rm = &m->reserved_mem[i];
+		int err = 0;
+
+		if (rm->size == 0)
+			err = rmem_alloc_size(m, rm);
+		if (err)
+			continue;
+		err = rmem_init_node(m, rm);
+		if (err && err != -KMM_ENOENT) {
+			kmm_printk(&m->env, "OF: reserved mem: node %s compatible matching fail",
+				   rm->node->name);
+			if (rm->node->no_map)
+				memblock_clear_nomap(&m->memblock, rm->base, rm->size);
+			else
+				memblock_phys_free_caller(&m->memblock, rm->base, rm->size,
+							  "fdt_init_reserved_mem");
+		}
+	}
+}
+
+static void early_init_fdt_scan_reserved_mem(struct kmm_machine *m)
+{
+	fdt_scan_reserved_mem(m);
+	if (m->dt->has_elfcorehdr)
+		memblock_reserve_caller(&m->memblock, m->dt->elfcorehdr.base,
+					m->dt->elfcorehdr.size, "fdt_reserve_elfcorehdr");
+	for (unsigned int i = 0; i < m->dt->nr_memreserve; i++)
+		memblock_reserve_caller(&m->memblock, m->dt->memreserve[i].base,
+					m->dt->memreserve[i].size, "early_init_fdt_scan_reserved_mem");
+	fdt_init_reserved_mem(m);
+}
+
+int kmm_arm64_setup_arch(struct kmm_machine *m, const struct kmm_dt *dt, u64 kernel_load,
+			 char *err, size_t errlen)
+{
+	const struct kmm_kernel *k = &m->kernel;
+	unsigned long reserved_max = INIT_MEMBLOCK_REGIONS + k->nr_cpus + 1;
+
+	if (k->arch != KMM_ARCH_ARM64) {
+		kmm_snprintf(err, errlen, "kmm_arm64_setup_arch: not an arm64 machine");
+		return -KMM_EINVAL;
+	}
+	if (reserved_max > KMM_ARRAY_SIZE(m->reserved_init_regions))
+		reserved_max = KMM_ARRAY_SIZE(m->reserved_init_regions);
+	if (!k->sym.stext)
+		kmm_printk(&m->env, "kmm: System.map has no _stext; using _text");
+	memblock_init(&m->memblock, &m->env, m->memory_init_regions, INIT_MEMBLOCK_REGIONS,
+		      m->reserved_init_regions, reserved_max, k->numa, 1 << k->nodes_shift);
+	m->dt = dt;
+	m->kernel_load = kernel_load;
+	kmm_printk(&m->env, "Linux version %s (kmm)", k->release[0] ? k->release : "6.1.0-arm64");
+	arm64_scan_memory(m);
+	if (dt->has_initrd) {
+		m->phys_initrd_start = dt->initrd_start;
+		m->phys_initrd_size = dt->initrd_end - dt->initrd_start;
+	}
+	arm64_parse_early_param(m);
+	kmm_printk(&m->env, "efi: UEFI not found.");
+	arm64_memblock_init(m);
+	early_init_fdt_scan_reserved_mem(m);
+	return 0;
+}
