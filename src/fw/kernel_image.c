@@ -101,43 +101,65 @@ static bool word_is(const char *p, size_t n, const char *w)
 	return kmm_strlen(w) == n && kmm_strncmp(p, w, n) == 0;
 }
 
+/* One line of a text input: [start, eol), @body past leading blanks, @nr from 1. */
+struct text_line {
+	const char *start, *eol, *body;
+	unsigned int nr;
+};
+
+/*
+ * next_line - move *@p past the next line that has content (not blank, not
+ * starting with @comment when that is non-zero) and describe it in @ln;
+ * false at the end of the text.
+ */
+static bool next_line(const char **p, struct text_line *ln, char comment)
+{
+	while (**p) {
+		ln->start = *p;
+		ln->eol = kmm_strchr(*p, '\n');
+		if (!ln->eol)
+			ln->eol = *p + kmm_strlen(*p);
+		ln->nr++;
+		*p = *ln->eol ? ln->eol + 1 : ln->eol;
+		ln->body = skip_spaces(ln->start);
+		if (ln->body == ln->eol || *ln->body == '\r' || (comment && *ln->body == comment))
+			continue;
+		return true;
+	}
+	return false;
+}
+
+/* "<file> line N: <what>: '<line>'" */
+static int bad_line(char *err, size_t errlen, const char *file, const struct text_line *ln,
+		    const char *what)
+{
+	kmm_snprintf(err, errlen, "%s line %u: %s: '%.*s'", file, ln->nr, what,
+		     (int)(ln->eol - ln->start), ln->start);
+	return -KMM_EPARSE;
+}
+
 int kmm_kernel_parse_system_map(struct kmm_kernel *k, const char *text, char *err, size_t errlen)
 {
+	struct text_line ln = { 0 };
 	const char *p = text;
-	unsigned int line = 0;
 
-	while (*p) {
-		const char *eol = kmm_strchr(p, '\n');
-		const char *q = skip_spaces(p), *e;
+	while (next_line(&p, &ln, 0)) {
+		const char *q, *e;
 		size_t n;
 		u64 addr;
 		bool ovf;
 
-		line++;
-		if (!eol)
-			eol = p + kmm_strlen(p);
-		if (q == eol || *q == '\r')
-			goto next;
-		addr = kmm_strtoull(q, &e, 16, &ovf);
-		if (e == q || ovf || (*e != ' ' && *e != '\t')) {
-			kmm_snprintf(err, errlen, "System.map line %u: expected 'ADDRESS TYPE NAME': '%.*s'",
-				     line, (int)(eol - p), p);
-			return -KMM_EPARSE;
-		}
+		addr = kmm_strtoull(ln.body, &e, 16, &ovf);
+		if (e == ln.body || ovf || (*e != ' ' && *e != '\t'))
+			return bad_line(err, errlen, "System.map", &ln, "expected 'ADDRESS TYPE NAME'");
 		q = skip_spaces(e);
-		n = word_len(q);
-		if (n != 1) {
-			kmm_snprintf(err, errlen, "System.map line %u: bad symbol type: '%.*s'", line,
-				     (int)(eol - p), p);
-			return -KMM_EPARSE;
-		}
+		if (word_len(q) != 1)
+			return bad_line(err, errlen, "System.map", &ln, "bad symbol type");
 		q = skip_spaces(q + 1);
 		n = word_len(q);
 		for (size_t i = 0; i < KMM_ARRAY_SIZE(sym_slots); i++)
 			if (word_is(q, n, sym_slots[i].name))
 				*(u64 *)((char *)&k->sym + sym_slots[i].off) = addr;
-next:
-		p = *eol ? eol + 1 : eol;
 	}
 	if (!k->sym.text || !k->sym.end) {
 		kmm_snprintf(err, errlen, "System.map: symbol %s not found",
@@ -159,35 +181,23 @@ static bool cfg_bool(const char *v, size_t n)
 
 int kmm_kernel_parse_config(struct kmm_kernel *k, const char *text, char *err, size_t errlen)
 {
+	struct text_line ln = { 0 };
 	const char *p = text;
-	unsigned int line = 0;
 	bool numa = false, highmem = false, pae = false, rnd = false, deferred = false;
 
-	while (*p) {
-		const char *eol = kmm_strchr(p, '\n');
-		const char *q = skip_spaces(p), *eq, *v, *e;
+	while (next_line(&p, &ln, '#')) {
+		const char *q = ln.body, *eol = ln.eol, *eq, *v, *e;
 		size_t nlen, vlen;
 		u64 num;
 		bool ovf;
 
-		line++;
-		if (!eol)
-			eol = p + kmm_strlen(p);
-		if (q == eol || *q == '#' || *q == '\r')
-			goto next;
-		if (kmm_strncmp(q, "CONFIG_", 7) != 0) {
-			kmm_snprintf(err, errlen, "config line %u: expected CONFIG_NAME=value: '%.*s'",
-				     line, (int)(eol - p), p);
-			return -KMM_EPARSE;
-		}
+		if (kmm_strncmp(q, "CONFIG_", 7) != 0)
+			return bad_line(err, errlen, "config", &ln, "expected CONFIG_NAME=value");
 		eq = q;
 		while (eq < eol && *eq != '=')
 			eq++;
-		if (eq == eol) {
-			kmm_snprintf(err, errlen, "config line %u: missing '=': '%.*s'", line,
-				     (int)(eol - p), p);
-			return -KMM_EPARSE;
-		}
+		if (eq == eol)
+			return bad_line(err, errlen, "config", &ln, "missing '='");
 		nlen = (size_t)(eq - q);
 		v = eq + 1;
 		vlen = (size_t)(eol - v);
@@ -221,8 +231,6 @@ int kmm_kernel_parse_config(struct kmm_kernel *k, const char *text, char *err, s
 		else if (IS("CONFIG_CMA_SIZE_MBYTES"))
 			k->cma_size_mbytes = (unsigned int)num;
 #undef IS
-next:
-		p = *eol ? eol + 1 : eol;
 	}
 	k->numa = numa;
 	k->highmem = highmem;
@@ -238,35 +246,23 @@ next:
 int kmm_kernel_parse_struct_sizes(struct kmm_kernel *k, const char *text, char *err,
 				  size_t errlen)
 {
+	struct text_line ln = { 0 };
 	const char *p = text;
-	unsigned int line = 0;
 
-	while (*p) {
-		const char *eol = kmm_strchr(p, '\n');
-		const char *q = skip_spaces(p), *e;
-		size_t n;
+	while (next_line(&p, &ln, '#')) {
+		const char *q = ln.body, *num, *e;
+		size_t n = word_len(q);
 		u64 size;
 		bool ovf;
 
-		line++;
-		if (!eol)
-			eol = p + kmm_strlen(p);
-		if (q == eol || *q == '#' || *q == '\r')
-			goto next;
-		n = word_len(q);
-		e = skip_spaces(q + n);
-		size = kmm_strtoull(e, &e, 10, &ovf);
-		if (ovf || e == skip_spaces(q + n) || e > eol) {
-			kmm_snprintf(err, errlen, "struct sizes line %u: expected 'NAME SIZE': '%.*s'",
-				     line, (int)(eol - p), p);
-			return -KMM_EPARSE;
-		}
+		num = skip_spaces(q + n);
+		size = kmm_strtoull(num, &e, 10, &ovf);
+		if (ovf || e == num || e > ln.eol)
+			return bad_line(err, errlen, "struct sizes", &ln, "expected 'NAME SIZE'");
 		if (word_is(q, n, "pglist_data"))
 			k->sizeof_pglist_data = size;
 		else if (word_is(q, n, "page"))
 			k->sizeof_page = size;
-next:
-		p = *eol ? eol + 1 : eol;
 	}
 	return 0;
 }
