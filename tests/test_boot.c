@@ -48,33 +48,6 @@ static bool compared(const char *line)
 	return false;
 }
 
-/*
- * Callers are not compared (as in tools/fidelity: placement and size only):
- * Linux prints where its compiler inlined a call, kmm the function name.
- */
-static void strip_offsets(char *s)
-{
-	char *p;
-
-	if (!strncmp(s, "memblock_", 9)) {
-		p = strstr(s, "max_addr=");
-		p = p ? strchr(p, ' ') : strchr(s, ']');
-		if (p && *p == ']')
-			p++;
-		if (p)
-			*p = '\0';
-		return;
-	}
-
-	while ((p = strstr(s, "+0x")) != NULL) {
-		char *e = p + 3;
-
-		while (*e && *e != ' ')
-			e++;
-		memmove(p, e, strlen(e) + 1);
-	}
-}
-
 struct lines {
 	char *v[MAX_CMP_LINES];
 	unsigned int n;
@@ -84,7 +57,7 @@ static void add_line(struct lines *l, const char *text)
 {
 	assert_true(l->n < MAX_CMP_LINES);
 	l->v[l->n] = strdup(text);
-	strip_offsets(l->v[l->n]);
+	kmm_test_strip_caller(l->v[l->n]);
 	l->n++;
 }
 
@@ -329,13 +302,10 @@ static void bad_bootlog_srat(void **state)
 /* Expect a boot log without any firmware map to stop the boot. */
 static void bad_no_firmware_map(void **state)
 {
-	struct bad_boot b = { .map = good_map, .dmesg = "Linux version x\n", .cmdline = "",
-			      .stage = 3, .ret = -KMM_ENOENT, .err = NULL };
 	struct kmm_test_env *t = kmm_test_env_new(1ULL << 30);
 	struct kmm_machine *m = calloc(1, sizeof(*m));
 	char err[512] = "";
 
-	(void)b;
 	kmm_machine_init(m, KMM_ARCH_X86_64, &t->env);
 	assert_int_equal(kmm_kernel_parse_system_map(&m->kernel, good_map, err, sizeof(err)), 0);
 	assert_int_equal(kmm_x86_setup_arch(m, "[    0.000000] Linux version x\n", err,

@@ -28,16 +28,9 @@ static bool compared(const char *msg)
 
 static char *normalise(const char *msg)
 {
-	char *s = strdup(msg), *p;
+	char *s = strdup(msg);
 
-	if (!strncmp(s, "memblock_", 9)) {
-		p = strstr(s, "max_addr=");
-		p = p ? strchr(p, ' ') : strchr(s, ']');
-		if (p && *p == ']')
-			p++;
-		if (p)
-			*p = '\0';
-	}
+	kmm_test_strip_caller(s);
 	return s;
 }
 

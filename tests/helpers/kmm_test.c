@@ -168,3 +168,17 @@ char *kmm_test_read_fixture(const char *dir, const char *name)
 	fclose(fp);
 	return buf;
 }
+
+void kmm_test_strip_caller(char *line)
+{
+	char *p;
+
+	if (strncmp(line, "memblock_", 9))
+		return;
+	p = strstr(line, "max_addr=");
+	p = p ? strchr(p, ' ') : strchr(line, ']');
+	if (p && *p == ']')
+		p++;
+	if (p)
+		*p = '\0';
+}

@@ -35,6 +35,14 @@ int kmm_test_find_line(const struct kmm_test_env *t, unsigned int from, const ch
 /* the whole log, one line each, for failure messages (static buffer) */
 const char *kmm_test_log_text(const struct kmm_test_env *t);
 
+/*
+ * kmm_test_strip_caller - cut the caller off a memblock=debug line in place
+ * (other lines are left alone).  Callers are not compared with Linux, as in
+ * tools/fidelity: Linux prints where its compiler inlined a call
+ * ("setup_arch+0x7e0/0xd4f"), kmm the function name.
+ */
+void kmm_test_strip_caller(char *line);
+
 /* kmm_test_read_fixture - the whole of tests/fixtures/@dir/@name, NUL-terminated
  * (free() it); fails the test when the file cannot be read. */
 char *kmm_test_read_fixture(const char *dir, const char *name);
