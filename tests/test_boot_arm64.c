@@ -10,6 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <libfdt.h>
+
 #include "helpers/kmm_test.h"
 
 #include <kmm/bootlog.h>
@@ -135,6 +137,62 @@ static void arm64_memreserve(void **state)
 	boot_dt("dt-memreserve");
 }
 
+/*
+ * A dynamic reusable shared-dma-pool of 3 MiB, added as the first child of
+ * /reserved-memory (libfdt inserts new subnodes first), so it is placed
+ * before linux,cma, at the top of RAM:
+ *   |..........[pool 3M]| 0x80000000
+ * Expect its placement aligned to CMA_MIN_ALIGNMENT_BYTES (2 MiB: 0x7fc00000,
+ * not 0x7fd00000), then "incorrect alignment of CMA region" (3 MiB is not a
+ * multiple of 2 MiB) and the region given back, so that linux,cma still
+ * gets the top 32 MiB.
+ */
+static void arm64_rmem_cma_dynamic_alignment(void **state)
+{
+	struct kmm_test_env *t = kmm_test_env_new(4ULL << 30);
+	struct kmm_machine *m = calloc(1, sizeof(*m));
+	struct kmm_dt *dt = malloc(sizeof(*dt));
+	char *map = kmm_test_read_fixture("oracle", "arm64.System.map");
+	char *orig = kmm_test_read_fixture("dt", "dt-rmem-cma-default.dtb");
+	static char blob[1 << 17] __attribute__((aligned(8)));
+	const fdt32_t size[2] = { cpu_to_fdt32(0), cpu_to_fdt32(0x300000) };
+	char err[512] = "";
+	int rm, pool;
+
+	assert_int_equal(fdt_open_into(orig, blob, sizeof(blob)), 0);
+	rm = fdt_path_offset(blob, "/reserved-memory");
+	assert_true(rm >= 0);
+	pool = fdt_add_subnode(blob, rm, "pool");
+	assert_true(pool >= 0);
+	assert_int_equal(fdt_setprop_string(blob, pool, "compatible", "shared-dma-pool"), 0);
+	assert_int_equal(fdt_setprop(blob, pool, "reusable", NULL, 0), 0);
+	assert_int_equal(fdt_setprop(blob, pool, "size", size, sizeof(size)), 0);
+	assert_int_equal(fdt_pack(blob), 0);
+
+	kmm_machine_init(m, KMM_ARCH_ARM64, &t->env);
+	assert_int_equal(kmm_kernel_parse_system_map(&m->kernel, map, err, sizeof(err)), 0);
+	assert_int_equal(kmm_fdt_read(dt, blob, fdt_totalsize(blob), err, sizeof(err)), 0);
+	assert_int_equal(kmm_cmdline_parse(&m->cmdline, dt->bootargs, err, sizeof(err)), 0);
+	assert_int_equal(kmm_arm64_setup_arch(m, dt, 0x40200000, err, sizeof(err)), 0);
+
+	assert_true(kmm_test_find_line(t, 0, "memblock_phys_alloc_range: 3145728 bytes align=0x200000 "
+					    "from=0x0000000000000000 max_addr=0xffffffffffffffff "
+					    "early_init_dt_alloc_reserved_memory_arch") >= 0);
+	assert_true(kmm_test_find_line(t, 0, "Reserved memory: incorrect alignment of CMA region") >= 0);
+	assert_true(kmm_test_find_line(t, 0, "OF: reserved mem: node pool compatible matching fail") >= 0);
+	assert_true(kmm_test_find_line(t, 0, "memblock_phys_free: [0x000000007fc00000-0x000000007fefffff] "
+					    "fdt_init_reserved_mem") >= 0);
+	/* the freed space is reused: linux,cma still lands at the top */
+	assert_true(kmm_test_find_line(t, 0, "Reserved memory: created CMA memory pool at "
+					    "0x000000007e000000, size 32 MiB") >= 0);
+	assert_true(memblock_validate(&m->memblock));
+	free(orig);
+	free(map);
+	free(dt);
+	free(m);
+	kmm_test_env_free(t);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -143,6 +201,7 @@ int main(void)
 		cmocka_unit_test(arm64_rmem_cma_default),
 		cmocka_unit_test(arm64_rmem_dynamic),
 		cmocka_unit_test(arm64_memreserve),
+		cmocka_unit_test(arm64_rmem_cma_dynamic_alignment),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
