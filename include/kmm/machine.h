@@ -58,9 +58,7 @@ struct kmm_machine {
 	unsigned int nr_numa_blks;
 	struct { u64 start, end; int nid; } numa_blks[128];
 	u64 nodes_parsed;            /* bitmap of nodes named by SRAT */
-	unsigned int numa_distance_cnt;
-	u8 numa_distance[64][64];    /* SLIT (--numa-distance) */
-	bool have_numa_distance;
+	unsigned int numa_distance_cnt; /* entries per row of the distance table */
 	/* x86_64 direct map page tables built so far by init_mem_mapping() (a model:
 	 * which tables exist, not their contents); 2M pages, no 1G pages */
 	struct {
