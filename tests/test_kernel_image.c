@@ -54,7 +54,8 @@ static void kernel_reads_oracle_i386(void **state)
 	free(cfg);
 }
 
-/* Expect pahole's sizes of pglist_data and page to be taken, others ignored. */
+/* Expect pahole's sizes of the structures kmm uses to be taken, others ignored, and the
+ * sizes not in the text to keep the Debian kernel's value. */
 static void kernel_reads_struct_sizes(void **state)
 {
 	struct kmm_kernel k;
@@ -62,9 +63,13 @@ static void kernel_reads_struct_sizes(void **state)
 
 	kmm_kernel_init(&k, KMM_ARCH_X86_64);
 	assert_int_equal(kmm_kernel_parse_struct_sizes(&k, "# pahole -s\nfoo\t8\t0\npage\t72\t0\n"
-						       "pglist_data\t4096\t3\n", err, sizeof(err)), 0);
-	assert_int_equal(k.sizeof_page, 72);
-	assert_int_equal(k.sizeof_pglist_data, 4096);
+						       "pglist_data\t4096\t3\n"
+						       "mem_section\t16\t0\n", err, sizeof(err)), 0);
+	assert_int_equal(k.struct_size[KMM_STRUCT_PAGE], 72);
+	assert_int_equal(k.struct_size[KMM_STRUCT_MEM_SECTION], 16);
+	assert_int_equal(k.struct_size[KMM_STRUCT_DEVICE_NODE], 144);
+	assert_string_equal(kmm_struct_name(KMM_STRUCT_MEM_SECTION_USAGE), "mem_section_usage");
+	assert_int_equal(k.struct_size[KMM_STRUCT_PGLIST_DATA], 4096);
 }
 
 /* Expect a line without a size to be named. */

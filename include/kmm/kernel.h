@@ -17,6 +17,32 @@
 
 enum kmm_arch { KMM_ARCH_X86_64 = 0, KMM_ARCH_I386, KMM_ARCH_ARM64 };
 
+/*
+ * The kernel structures whose sizes move memory around at boot (memblock
+ * allocation sizes, memmap cost).  kmm_kernel_init() sets the Debian 6.1
+ * kernels' values; kmm_kernel_parse_struct_sizes() takes them from `pahole -s`.
+ * A size of 0 means the structure does not exist in that build (i386 has no
+ * mem_section: FLATMEM).
+ */
+enum kmm_struct {
+	KMM_STRUCT_PAGE,              /* struct page: memmap stride */
+	KMM_STRUCT_PGLIST_DATA,       /* NODE_DATA */
+	KMM_STRUCT_ZONE,
+	KMM_STRUCT_MEM_SECTION,       /* sparse: the section roots */
+	KMM_STRUCT_MEM_SECTION_USAGE, /* sparse: usemap header */
+	KMM_STRUCT_DEVICE_NODE,       /* unflatten_device_tree() */
+	KMM_STRUCT_PROPERTY,
+	KMM_STRUCT_PER_CPU_PAGES,
+	KMM_STRUCT_PER_CPU_ZONESTAT,
+	KMM_STRUCT_PCPU_CHUNK,
+	KMM_STRUCT_HLIST_HEAD,        /* hash tables */
+	KMM_STRUCT_HLIST_BL_HEAD,
+	KMM_STRUCT_NR
+};
+
+/* kmm_struct_name - the pahole name of @s ("page", "pglist_data", ...) */
+const char *kmm_struct_name(enum kmm_struct s);
+
 /* The symbols kmm reads from System.map; 0 when absent. */
 struct kmm_kernel_syms {
 	u64 text, stext, etext, sdata, edata, start_rodata, end_rodata;
@@ -44,8 +70,9 @@ struct kmm_kernel {
 	unsigned int x86_reserve_low_kb; /* CONFIG_X86_RESERVE_LOW */
 	unsigned int cma_size_mbytes;
 	bool deferred_struct_page_init;
-	u64 sizeof_pglist_data; /* struct-sizes.txt: pglist_data (NODE_DATA) */
-	u64 sizeof_page;        /* struct-sizes.txt: page */
+	bool zone_dma, zone_dma32, zone_device; /* CONFIG_ZONE_* (HighMem: @highmem) */
+	bool sparsemem_vmemmap; /* CONFIG_SPARSEMEM_VMEMMAP, else FLATMEM */
+	u64 struct_size[KMM_STRUCT_NR]; /* sizeof, see enum kmm_struct */
 	char release[128];    /* "6.1.0-56-amd64" when known */
 };
 
@@ -63,7 +90,7 @@ int kmm_kernel_parse_config(struct kmm_kernel *k, const char *text, char *err, s
 
 /*
  * kmm_kernel_parse_struct_sizes - read `pahole -s` output ("name<TAB>size<TAB>holes"
- * lines, '#' comments) and take the sizes kmm uses (pglist_data, page).
+ * lines, '#' comments) and take the sizes of enum kmm_struct.
  * Returns 0 or -KMM_EPARSE (@err names the line).
  */
 int kmm_kernel_parse_struct_sizes(struct kmm_kernel *k, const char *text, char *err,

@@ -20,6 +20,8 @@
 #include <kmm/env.h>
 #include <kmm/kernel.h>
 #include <kmm/memblock.h>
+#include <kmm/mmzone.h>
+#include <kmm/sparse.h>
 
 /*
  * Facts of the platform firmware that a boot log does not print but Linux
@@ -68,7 +70,6 @@ struct kmm_machine {
 		unsigned int nr_pte;
 		unsigned long pgt_buf_used, pgt_buf_size; /* brk pages */
 	} pgt;
-	u64 node_data_phys[64];      /* NODE_DATA(n) */
 	bool booted_efi;
 
 	/* arm64: the device tree and what drivers/of made of /reserved-memory */
@@ -82,6 +83,20 @@ struct kmm_machine {
 		u64 base, size;
 		unsigned int order;  /* tree order, Linux's fdt_node offset order */
 	} reserved_mem[64];          /* MAX_RESERVED_REGIONS */
+
+	/*
+	 * Nodes and zones (kmm/mmzone.h).  node[n].online once NODE_DATA(n) is
+	 * allocated; numa_distance[a][b] is node_distance(a, b) (LOCAL_DISTANCE on
+	 * the diagonal, REMOTE_DISTANCE elsewhere unless SLIT/the tree says).
+	 */
+	struct kmm_pgdat node[KMM_MAX_NUMNODES];
+	u8 numa_distance[KMM_MAX_NUMNODES][KMM_MAX_NUMNODES];
+	struct kmm_zone_layout zone_layout;             /* set by kmm_free_area_init() */
+	unsigned long max_zone_pfn[KMM_MAX_NR_ZONES];    /* free_area_init()'s argument */
+	unsigned long zone_movable_pfn[KMM_MAX_NUMNODES]; /* find_zone_movable_pfns_for_nodes() */
+	unsigned long nr_kernel_pages, nr_all_pages;     /* free_area_init_core() totals */
+	unsigned long dma_reserve;                       /* set_dma_reserve() */
+	struct kmm_sparse sparse;                        /* SPARSEMEM state (kmm/sparse.h) */
 };
 
 /* kmm_machine_init - an empty machine for @arch logging through @env. */

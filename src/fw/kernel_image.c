@@ -7,12 +7,46 @@
 #include <kmm/kernel.h>
 #include <kmm/lib.h>
 
+static const char *const struct_names[KMM_STRUCT_NR] = {
+	[KMM_STRUCT_PAGE] = "page",
+	[KMM_STRUCT_PGLIST_DATA] = "pglist_data",
+	[KMM_STRUCT_ZONE] = "zone",
+	[KMM_STRUCT_MEM_SECTION] = "mem_section",
+	[KMM_STRUCT_MEM_SECTION_USAGE] = "mem_section_usage",
+	[KMM_STRUCT_DEVICE_NODE] = "device_node",
+	[KMM_STRUCT_PROPERTY] = "property",
+	[KMM_STRUCT_PER_CPU_PAGES] = "per_cpu_pages",
+	[KMM_STRUCT_PER_CPU_ZONESTAT] = "per_cpu_zonestat",
+	[KMM_STRUCT_PCPU_CHUNK] = "pcpu_chunk",
+	[KMM_STRUCT_HLIST_HEAD] = "hlist_head",
+	[KMM_STRUCT_HLIST_BL_HEAD] = "hlist_bl_head",
+};
+
+/* pahole -s of the Debian 6.1 kernels (../shared/oracle/kernels/ARCH/struct-sizes.txt) */
+static const u64 struct_sizes_x86_64[KMM_STRUCT_NR] = { 64, 174208, 1536, 32, 24, 144, 32,
+							 256, 64, 136, 8, 8 };
+static const u64 struct_sizes_i386[KMM_STRUCT_NR] = { 40, 4416, 768, 0, 0, 72, 16,
+						       192, 12, 92, 4, 4 };
+static const u64 struct_sizes_arm64[KMM_STRUCT_NR] = { 64, 11392, 1728, 32, 24, 208, 96,
+							256, 64, 136, 8, 8 };
+
+const char *kmm_struct_name(enum kmm_struct s)
+{
+	return (unsigned int)s < KMM_STRUCT_NR ? struct_names[s] : "?";
+}
+
 void kmm_kernel_init(struct kmm_kernel *k, enum kmm_arch arch)
 {
+	const u64 *sizes;
+
 	kmm_memset(k, 0, sizeof(*k));
 	k->arch = arch;
 	k->physical_start = 0x1000000;
 	k->x86_reserve_low_kb = 64;
+	k->zone_dma = true;
+	k->zone_dma32 = arch != KMM_ARCH_I386;
+	k->zone_device = arch == KMM_ARCH_X86_64;
+	k->sparsemem_vmemmap = arch != KMM_ARCH_I386;
 	switch (arch) {
 	case KMM_ARCH_X86_64:
 		k->physical_align = 0x200000;
@@ -21,8 +55,6 @@ void kmm_kernel_init(struct kmm_kernel *k, enum kmm_arch arch)
 		k->numa = true;
 		k->randomize_memory = true;
 		k->deferred_struct_page_init = true;
-		k->sizeof_pglist_data = 174208;
-		k->sizeof_page = 64;
 		break;
 	case KMM_ARCH_I386:
 		k->physical_align = 0x1000000;
@@ -32,8 +64,6 @@ void kmm_kernel_init(struct kmm_kernel *k, enum kmm_arch arch)
 		k->page_offset = 0xc0000000;
 		/* the 686-pae kernel's fixmap and pkmap (NR_CPUS 32) end vmalloc here */
 		k->vmalloc_end = 0xfeffe000;
-		k->sizeof_pglist_data = 4416;
-		k->sizeof_page = 40;
 		break;
 	case KMM_ARCH_ARM64:
 		k->physical_start = 0;
@@ -43,10 +73,11 @@ void kmm_kernel_init(struct kmm_kernel *k, enum kmm_arch arch)
 		k->numa = true;
 		k->deferred_struct_page_init = true;
 		k->cma_size_mbytes = 64;
-		k->sizeof_pglist_data = 11392;
-		k->sizeof_page = 64;
 		break;
 	}
+	sizes = arch == KMM_ARCH_X86_64 ? struct_sizes_x86_64
+		: arch == KMM_ARCH_I386 ? struct_sizes_i386 : struct_sizes_arm64;
+	kmm_memcpy(k->struct_size, sizes, sizeof(k->struct_size));
 }
 
 u64 kmm_kernel_map_base(const struct kmm_kernel *k)
@@ -184,6 +215,7 @@ int kmm_kernel_parse_config(struct kmm_kernel *k, const char *text, char *err, s
 	struct text_line ln = { 0 };
 	const char *p = text;
 	bool numa = false, highmem = false, pae = false, rnd = false, deferred = false;
+	bool zdma = false, zdma32 = false, zdev = false, vmemmap = false;
 
 	while (next_line(&p, &ln, '#')) {
 		const char *q = ln.body, *eol = ln.eol, *eq, *v, *e;
@@ -224,6 +256,14 @@ int kmm_kernel_parse_config(struct kmm_kernel *k, const char *text, char *err, s
 			rnd = cfg_bool(v, vlen);
 		else if (IS("CONFIG_DEFERRED_STRUCT_PAGE_INIT"))
 			deferred = cfg_bool(v, vlen);
+		else if (IS("CONFIG_ZONE_DMA"))
+			zdma = cfg_bool(v, vlen);
+		else if (IS("CONFIG_ZONE_DMA32"))
+			zdma32 = cfg_bool(v, vlen);
+		else if (IS("CONFIG_ZONE_DEVICE"))
+			zdev = cfg_bool(v, vlen);
+		else if (IS("CONFIG_SPARSEMEM_VMEMMAP"))
+			vmemmap = cfg_bool(v, vlen);
 		else if (IS("CONFIG_PAGE_OFFSET"))
 			k->page_offset = num;
 		else if (IS("CONFIG_X86_RESERVE_LOW"))
@@ -237,6 +277,10 @@ int kmm_kernel_parse_config(struct kmm_kernel *k, const char *text, char *err, s
 	k->x86_pae = pae;
 	k->randomize_memory = rnd;
 	k->deferred_struct_page_init = deferred;
+	k->zone_dma = zdma;
+	k->zone_dma32 = zdma32;
+	k->zone_device = zdev;
+	k->sparsemem_vmemmap = vmemmap;
 	if (!numa)
 		k->nodes_shift = 0;
 	k->have_config = true;
@@ -259,10 +303,9 @@ int kmm_kernel_parse_struct_sizes(struct kmm_kernel *k, const char *text, char *
 		size = kmm_strtoull(num, &e, 10, &ovf);
 		if (ovf || e == num || e > ln.eol)
 			return bad_line(err, errlen, "struct sizes", &ln, "expected 'NAME SIZE'");
-		if (word_is(q, n, "pglist_data"))
-			k->sizeof_pglist_data = size;
-		else if (word_is(q, n, "page"))
-			k->sizeof_page = size;
+		for (unsigned int i = 0; i < KMM_STRUCT_NR; i++)
+			if (word_is(q, n, struct_names[i]))
+				k->struct_size[i] = size;
 	}
 	return 0;
 }

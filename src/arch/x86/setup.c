@@ -39,6 +39,11 @@ void kmm_machine_init(struct kmm_machine *m, enum kmm_arch arch, const struct km
 	m->platform.brk_used = arch == KMM_ARCH_I386 ? 0x19000 : 0x11000;
 	/* INIT_PGT_BUF_SIZE: 12 pages with CONFIG_RANDOMIZE_MEMORY, at the brk's end */
 	m->pgt.pgt_buf_size = 12;
+	for (int a = 0; a < KMM_MAX_NUMNODES; a++) {
+		m->node[a].node_id = a;
+		for (int b = 0; b < KMM_MAX_NUMNODES; b++)
+			m->numa_distance[a][b] = a == b ? KMM_LOCAL_DISTANCE : KMM_REMOTE_DISTANCE;
+	}
 }
 
 u64 kmm_kernel_pa(const struct kmm_machine *m, u64 sym)
@@ -709,7 +714,7 @@ static int x86_numa_cleanup_meminfo(struct kmm_machine *m)
 /* alloc_node_data(): NODE_DATA(nid), page-rounded, preferring the node */
 static int x86_alloc_node_data(struct kmm_machine *m, int nid, char *err, size_t errlen)
 {
-	u64 size = KMM_ALIGN(m->kernel.sizeof_pglist_data, PAGE_SIZE);
+	u64 size = KMM_ALIGN(m->kernel.struct_size[KMM_STRUCT_PGLIST_DATA], PAGE_SIZE);
 	u64 pa = memblock_phys_alloc_try_nid(&m->memblock, size, 64, nid);
 	const struct memblock_region *r;
 
@@ -726,8 +731,8 @@ static int x86_alloc_node_data(struct kmm_machine *m, int nid, char *err, size_t
 			break;
 		}
 	}
-	if (nid < (int)KMM_ARRAY_SIZE(m->node_data_phys))
-		m->node_data_phys[nid] = pa;
+	m->node[nid].phys = pa;
+	m->node[nid].online = true;
 	return 0;
 }
 
@@ -751,7 +756,7 @@ static int x86_numa_register_memblks(struct kmm_machine *m, char *err, size_t er
 				  m->numa_blks[i].end - m->numa_blks[i].start, &mb->reserved,
 				  m->numa_blks[i].nid);
 	m->nr_nodes = 0;
-	for (int nid = 0; nid < 64; nid++) {
+	for (int nid = 0; nid < KMM_MAX_NUMNODES; nid++) {
 		u64 start = (u64)m->max_pfn << 12, end = 0;
 
 		for (i = 0; i < m->nr_numa_blks; i++) {
