@@ -4,11 +4,14 @@
  *
  * Each fidelity case boots a machine from the inputs Linux had (the input
  * lines of its boot log, its command line, its kernel's System.map and
- * .config: tests/fixtures/oracle, copied from ../shared/oracle) and expects
- * every line kmm prints about e820 and memblock - the tables, the
- * memblock=debug calls, both MEMBLOCK dumps, RAMDISK, ACPI reservations,
- * NODE_DATA - to be exactly the lines Linux printed, in Linux's order
- * (callers compared by name, without Linux's +offset/size).
+ * .config: tests/fixtures/oracle, copied from ../shared/oracle) through
+ * setup_arch() and start_kernel() up to setup_per_cpu_areas(), and expects
+ * every line kmm prints about e820, memblock, nodes and zones - the tables,
+ * the memblock=debug calls, both MEMBLOCK dumps, RAMDISK, ACPI reservations,
+ * NODE_DATA, lowmem/highmem, crashkernel, the zone ranges, the nosave
+ * regions and the PCI gap - to be exactly the lines Linux printed up to
+ * "setup_percpu:", in Linux's order (callers compared by name, without
+ * Linux's +offset/size).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,8 +22,10 @@
 #include <kmm/bootlog.h>
 #include <kmm/error.h>
 #include <kmm/machine.h>
+#include <kmm/start_kernel.h>
 
 #define MAX_CMP_LINES 1024
+#define TEST_PHYS (16ULL << 30) /* backs every fixture machine (pc-8G ends at 9G) */
 
 static char *slurp(const char *name)
 {
@@ -34,6 +39,15 @@ static const char *const compared_prefixes[] = {
 	" memory", " reserved", "RAMDISK: ",
 	"ACPI: Reserving ", "No NUMA configuration found", "Faking a node", "NODE_DATA(",
 	"SRAT: PXM ", "ACPI: SRAT: ", "NUMA: ", "Faking node ",
+	/* initmem_init (i386), crashkernel */
+	"  mapped low ram: ", "  low ram: ", "Reserving ", "crashkernel ",
+	/* free_area_init */
+	"Zone ranges:", "  DMA ", "  DMA32 ", "  Normal ", "  HighMem ", "  Device ", "  Movable ",
+	"Movable zone start for each node", "  Node ", "Early memory node ranges", "  node ",
+	"Initmem setup node ", "On node ",
+	/* the rest of setup_arch */
+	"smpboot: Allowing ", "PM: hibernation: Registered nosave memory: ", "[mem 0x",
+	"Cannot find an available gap", "PCI devices with unassigned",
 };
 /*
  * Not compared: "Allocated new RAMDISK" and "Move RAMDISK" print the initrd's
@@ -45,7 +59,7 @@ static bool compared(const char *line)
 	for (size_t i = 0; i < sizeof(compared_prefixes) / sizeof(compared_prefixes[0]); i++)
 		if (!strncmp(line, compared_prefixes[i], strlen(compared_prefixes[i])))
 			return true;
-	return false;
+	return strstr(line, "MB HIGHMEM available.") || strstr(line, "MB LOWMEM available.");
 }
 
 struct lines {
@@ -61,95 +75,127 @@ static void add_line(struct lines *l, const char *text)
 	l->n++;
 }
 
-/*
- * Linux's compared lines up to where kmm stops: after the second MEMBLOCK
- * dump (x86_64) or before highmem setup (i386, whose kernel has no NUMA and
- * prints one dump).
- */
-static void linux_lines(const char *dmesg, bool x86_64, struct lines *out)
+static void free_lines(struct lines *l)
+{
+	for (unsigned int i = 0; i < l->n; i++)
+		free(l->v[i]);
+	l->n = 0;
+}
+
+/* Linux's compared lines from "Linux version" up to (without) "setup_percpu:" */
+static void linux_lines(const char *dmesg, struct lines *out)
 {
 	char *copy = strdup(dmesg), *save = NULL;
-	int dumps = 0;
-	bool in_dump = false;
 
 	for (char *ln = strtok_r(copy, "\n", &save); ln; ln = strtok_r(NULL, "\n", &save)) {
 		const char *msg = kmm_bootlog_strip_timestamp(ln);
 
-		if (in_dump && msg[0] != ' ') {
-			in_dump = false;
-			if (x86_64 && dumps == 2)
-				break;
-		}
-		if (!x86_64 && (strstr(msg, "HIGHMEM available") || strstr(msg, "LOWMEM available")))
+		if (!strncmp(msg, "setup_percpu:", 13))
 			break;
-		if (!strcmp(msg, "MEMBLOCK configuration:")) {
-			dumps++;
-			in_dump = true;
-		}
 		if (compared(msg))
 			add_line(out, msg);
 	}
 	free(copy);
 }
 
-static void boot_case(const char *name, enum kmm_arch arch)
-{
-	char file[256], err[512] = "";
-	char *inputs, *cmdline, *map, *cfg, *dmesg;
-	const char *a = arch == KMM_ARCH_X86_64 ? "x86_64" : "i386";
-	struct kmm_test_env *t = kmm_test_env_new(8ULL << 30);
-	struct kmm_machine *m = calloc(1, sizeof(*m));
-	struct lines want = { 0 }, got = { 0 };
-	unsigned int i;
+/* A machine booted from one fixture case. */
+struct booted {
+	struct kmm_test_env *t;
+	struct kmm_machine *m;
+	char err[512];
+	int ret; /* of the first stage that failed, 0 when all ran */
+};
 
-	assert_non_null(m);
+/*
+ * Boot fixture case @name of @arch with @cmdline (NULL: the case's own) up
+ * to setup_per_cpu_areas(): setup_arch() and start_kernel()'s
+ * setup_command_line().
+ */
+static void boot_fixture(struct booted *b, const char *name, enum kmm_arch arch,
+			 const char *cmdline)
+{
+	char file[256];
+	char *inputs, *own_cmdline, *map, *cfg;
+	const char *a = arch == KMM_ARCH_X86_64 ? "x86_64" : "i386";
+
+	b->t = kmm_test_env_new(TEST_PHYS);
+	b->m = calloc(1, sizeof(*b->m));
+	b->err[0] = '\0';
+	assert_non_null(b->m);
 	snprintf(file, sizeof(file), "%s-%s.inputs", a, name);
 	inputs = slurp(file);
 	snprintf(file, sizeof(file), "%s-%s.cmdline", a, name);
-	cmdline = slurp(file);
-	cmdline[strcspn(cmdline, "\n")] = '\0';
+	own_cmdline = slurp(file);
+	own_cmdline[strcspn(own_cmdline, "\n")] = '\0';
 	snprintf(file, sizeof(file), "%s.System.map", a);
 	map = slurp(file);
 	snprintf(file, sizeof(file), "%s.config", a);
 	cfg = slurp(file);
-	snprintf(file, sizeof(file), "%s-%s.dmesg", a, name);
+
+	kmm_machine_init(b->m, arch, &b->t->env);
+	assert_int_equal(kmm_kernel_parse_config(&b->m->kernel, cfg, b->err, sizeof(b->err)), 0);
+	assert_int_equal(kmm_kernel_parse_system_map(&b->m->kernel, map, b->err, sizeof(b->err)),
+			 0);
+	assert_int_equal(kmm_bootlog_parse(&b->m->boot, inputs, b->err, sizeof(b->err)), 0);
+	assert_int_equal(kmm_cmdline_parse(&b->m->cmdline, cmdline ? cmdline : own_cmdline, b->err,
+					   sizeof(b->err)), 0);
+	b->ret = kmm_x86_setup_arch(b->m, inputs, b->err, sizeof(b->err));
+	if (!b->ret)
+		b->ret = kmm_x86_setup_memory(b->m, b->err, sizeof(b->err));
+	if (!b->ret)
+		b->ret = kmm_start_kernel_early(b->m, b->err, sizeof(b->err));
+	free(inputs);
+	free(own_cmdline);
+	free(map);
+	free(cfg);
+}
+
+static void booted_free(struct booted *b)
+{
+	free(b->m);
+	kmm_test_env_free(b->t);
+}
+
+/* Expect kmm's compared lines to be Linux's, one for one. */
+static void expect_linux_lines(const char *name, enum kmm_arch arch, const struct booted *b)
+{
+	char file[256];
+	struct lines want = { 0 }, got = { 0 };
+	char *dmesg;
+	unsigned int i;
+
+	snprintf(file, sizeof(file), "%s-%s.dmesg", arch == KMM_ARCH_X86_64 ? "x86_64" : "i386",
+		 name);
 	dmesg = slurp(file);
-
-	kmm_machine_init(m, arch, &t->env);
-	assert_int_equal(kmm_kernel_parse_config(&m->kernel, cfg, err, sizeof(err)), 0);
-	assert_int_equal(kmm_kernel_parse_system_map(&m->kernel, map, err, sizeof(err)), 0);
-	assert_int_equal(kmm_bootlog_parse(&m->boot, inputs, err, sizeof(err)), 0);
-	assert_int_equal(kmm_cmdline_parse(&m->cmdline, cmdline, err, sizeof(err)), 0);
-	if (kmm_x86_setup_arch(m, inputs, err, sizeof(err)) ||
-	    kmm_x86_setup_memory(m, err, sizeof(err)))
-		fail_msg("%s: boot failed: %s", name, err);
-	assert_true(memblock_validate(&m->memblock));
-
-	linux_lines(dmesg, arch == KMM_ARCH_X86_64, &want);
-	for (i = 0; i < t->nr_lines; i++)
-		if (compared(t->lines[i]))
-			add_line(&got, t->lines[i]);
+	linux_lines(dmesg, &want);
+	for (i = 0; i < b->t->nr_lines; i++)
+		if (compared(b->t->lines[i]))
+			add_line(&got, b->t->lines[i]);
 	for (i = 0; i < want.n && i < got.n; i++)
 		if (strcmp(want.v[i], got.v[i]))
 			fail_msg("%s line %u:\n  linux: %s\n  kmm:   %s", name, i, want.v[i], got.v[i]);
 	if (want.n != got.n)
 		fail_msg("%s: linux printed %u compared lines, kmm %u; next: %s", name, want.n,
 			 got.n, i < want.n ? want.v[i] : got.v[i]);
-
-	for (i = 0; i < want.n; i++)
-		free(want.v[i]);
-	for (i = 0; i < got.n; i++)
-		free(got.v[i]);
-	free(inputs);
-	free(cmdline);
-	free(map);
-	free(cfg);
+	free_lines(&want);
+	free_lines(&got);
 	free(dmesg);
-	free(m);
-	kmm_test_env_free(t);
 }
 
-/* Expect QEMU pc with 2 GiB to print Linux's e820, memblock calls and both dumps. */
+static void boot_case(const char *name, enum kmm_arch arch)
+{
+	struct booted b;
+
+	boot_fixture(&b, name, arch, NULL);
+	if (b.ret)
+		fail_msg("%s: boot failed: %s", name, b.err);
+	assert_true(memblock_validate(&b.m->memblock));
+	expect_linux_lines(name, arch, &b);
+	booted_free(&b);
+}
+
+/* Expect QEMU pc with 2 GiB to print Linux's e820, memblock calls, both dumps, zones,
+ * resources, nosave regions, PCI gap and command-line copies, up to setup_percpu. */
 static void boot_x86_64_pc_2G(void **state)
 {
 	boot_case("pc-2G", KMM_ARCH_X86_64);
@@ -161,13 +207,14 @@ static void boot_x86_64_pc_2G_mem1G(void **state)
 	boot_case("pc-2G-mem1G", KMM_ARCH_X86_64);
 }
 
-/* Expect memmap=exactmap to move the initrd into mapped RAM as Linux does. */
+/* Expect memmap=exactmap to move the initrd into mapped RAM as Linux does,
+ * and its hole at [1G, 1.5G) to be a nosave region. */
 static void boot_x86_64_pc_2G_memmap_exactmap(void **state)
 {
 	boot_case("pc-2G-memmap-exactmap", KMM_ARCH_X86_64);
 }
 
-/* Expect memmap=64M$0x10000000 to punch a reserved hole into RAM. */
+/* Expect memmap=64M$0x10000000 to punch a reserved (and nosave) hole into RAM. */
 static void boot_x86_64_pc_2G_memmap_reserve(void **state)
 {
 	boot_case("pc-2G-memmap-reserve", KMM_ARCH_X86_64);
@@ -177,6 +224,24 @@ static void boot_x86_64_pc_2G_memmap_reserve(void **state)
 static void boot_x86_64_pc_8G(void **state)
 {
 	boot_case("pc-8G", KMM_ARCH_X86_64);
+}
+
+/* Expect the 3G-4G PCI hole to be nosave and the PCI window to start at 3G. */
+static void boot_x86_64_pc_4G(void **state)
+{
+	boot_case("pc-4G", KMM_ARCH_X86_64);
+}
+
+/* Expect crashkernel=256M below 4G, 16M aligned, before sparse_init. */
+static void boot_x86_64_pc_4G_crashkernel256M(void **state)
+{
+	boot_case("pc-4G-crashkernel256M", KMM_ARCH_X86_64);
+}
+
+/* Expect q35's MMCONFIG and TSEG entries to shape the PCI gap (up to 0xfed1bfff). */
+static void boot_x86_64_q35_2G(void **state)
+{
+	boot_case("q35-2G", KMM_ARCH_X86_64);
 }
 
 /* Expect two SRAT nodes without a SLIT: node 0's hole joined, NODE_DATA per node. */
@@ -202,15 +267,221 @@ static void boot_x86_64_pc_512M(void **state)
 	boot_case("pc-512M", KMM_ARCH_X86_64);
 }
 
-/* Expect the 686-pae kernel (no NUMA) to print one dump and move the initrd below lowmem. */
+/* Expect the 686-pae kernel (no NUMA) to report 1167MB HIGHMEM / 879MB LOWMEM,
+ * allocate its FLATMEM memmap and the 32-bit resource sizes (49, 51, 40, 64, 16). */
 static void boot_i386_pc_2G(void **state)
 {
 	boot_case("pc-2G", KMM_ARCH_I386);
 }
 
+/* Expect a machine below the lowmem limit to report 0MB HIGHMEM. */
 static void boot_i386_pc_256M(void **state)
 {
 	boot_case("pc-256M", KMM_ARCH_I386);
+}
+
+/* ------------------------------------------------------------ setup_arch's rules */
+
+static void expect_line(const struct booted *b, const char *line)
+{
+	if (kmm_test_find_line(b->t, 0, line) < 0)
+		fail_msg("missing line '%s' in:\n%s", line, kmm_test_log_text(b->t));
+}
+
+static unsigned int count_prefix(const struct booted *b, const char *prefix)
+{
+	unsigned int n = 0;
+
+	for (unsigned int i = 0; i < b->t->nr_lines; i++)
+		n += !strncmp(b->t->lines[i], prefix, strlen(prefix));
+	return n;
+}
+
+/*
+ * crashkernel=256M,high on 4 GiB (RAM [1M, 3G) and [4G, 5G)):
+ *
+ *   0      3G     4G             5G
+ *   |RAM...|  PCI |RAM...........|
+ *                        ^ 256M high, 16M aligned below NODE_DATA
+ *      ^ 256M low for DMA (swiotlb + 8M, at least 256M)
+ *
+ * Expect the high region at 4848MB and the low one at 2800MB, low first in
+ * the log (it is reserved before the high region is reported).
+ */
+static void crashkernel_high_takes_low_memory_too(void **state)
+{
+	struct booted b;
+
+	boot_fixture(&b, "pc-4G", KMM_ARCH_X86_64,
+		     "console=ttyS0 nokaslr memblock=debug crashkernel=256M,high");
+	assert_int_equal(b.ret, 0);
+	expect_line(&b, "Reserving 256MB of low memory at 2800MB for crashkernel (low RAM limit: 4095MB)");
+	expect_line(&b, "Reserving 256MB of memory at 4848MB for crashkernel (System RAM: 4095MB)");
+	assert_true(memblock_is_region_reserved(&b.m->memblock, 0x12f000000ULL, 256ULL << 20));
+	assert_true(memblock_is_region_reserved(&b.m->memblock, 0xaf000000ULL, 256ULL << 20));
+	booted_free(&b);
+}
+
+/* Expect a crash kernel larger than any free range to be refused, not fatal. */
+static void crashkernel_too_large_is_reported(void **state)
+{
+	struct booted b;
+
+	boot_fixture(&b, "pc-2G", KMM_ARCH_X86_64,
+		     "console=ttyS0 nokaslr memblock=debug crashkernel=4G");
+	assert_int_equal(b.ret, 0);
+	expect_line(&b, "crashkernel reservation failed - No suitable area found.");
+	assert_int_equal(count_prefix(&b, "Reserving "), 0);
+	booted_free(&b);
+}
+
+/* Expect crashkernel=64M@16M (where the kernel image is) to be refused. */
+static void crashkernel_fixed_base_in_use(void **state)
+{
+	struct booted b;
+
+	boot_fixture(&b, "pc-2G", KMM_ARCH_X86_64,
+		     "console=ttyS0 nokaslr memblock=debug crashkernel=64M@16M");
+	assert_int_equal(b.ret, 0);
+	expect_line(&b, "crashkernel reservation failed - memory is in use.");
+	assert_int_equal(count_prefix(&b, "Reserving "), 0);
+	booted_free(&b);
+}
+
+/*
+ * ZONE_DMA's reserve is what memory below 16M has that memblock does not
+ * have free: on pc-2G [4K, 636K) and [1M, 16M) minus the free pages there.
+ * Expect the pages below 1M (all reserved by setup_arch) plus nothing else:
+ * 158 pages of [4K, 636K) and 0 of [1M, 16M), which is all free.
+ */
+static void dma_reserve_counts_used_pages_below_16M(void **state)
+{
+	struct booted b;
+
+	boot_fixture(&b, "pc-2G", KMM_ARCH_X86_64, NULL);
+	assert_int_equal(b.ret, 0);
+	assert_int_equal(b.m->dma_reserve, 0x9e);
+	booted_free(&b);
+}
+
+/* Expect both copies of the command line in memblock memory, 77 bytes each. */
+static void setup_command_line_copies_twice(void **state)
+{
+	static const char cmdline[] =
+		"console=ttyS0 earlyprintk=ttyS0 rdinit=/init nokaslr memblock=debug panic=-1";
+	struct booted b;
+	unsigned int found = 0;
+
+	boot_fixture(&b, "pc-2G", KMM_ARCH_X86_64, NULL);
+	assert_int_equal(b.ret, 0);
+	/* the last two reservations are the copies: check what they hold */
+	for (unsigned int i = b.t->nr_lines; i-- > 0 && found < 2;) {
+		unsigned long long start, end;
+		const char *va;
+
+		if (sscanf(b.t->lines[i], "memblock_reserve: [%llx-%llx]", &start, &end) != 2)
+			continue;
+		assert_int_equal(end - start + 1, sizeof(cmdline));
+		va = b.t->env.phys_to_virt(b.t->env.opaque, start);
+		assert_non_null(va);
+		assert_string_equal(va, cmdline);
+		found++;
+	}
+	assert_int_equal(found, 2);
+	assert_int_equal(count_prefix(&b, "memblock_alloc_try_nid: 77 bytes align=0x40 nid=-1"), 2);
+	booted_free(&b);
+}
+
+/* Expect setup_command_line to fail as Linux panics when memblock is full. */
+static void setup_command_line_without_memory(void **state)
+{
+	struct booted b;
+	char err[256] = "";
+
+	boot_fixture(&b, "pc-2G", KMM_ARCH_X86_64, NULL);
+	assert_int_equal(b.ret, 0);
+	assert_int_equal(memblock_reserve(&b.m->memblock, 0, memblock_end_of_DRAM(&b.m->memblock)),
+			 0);
+	assert_int_equal(kmm_start_kernel_early(b.m, err, sizeof(err)), -KMM_ENOMEM);
+	assert_string_equal(err, "setup_command_line: Failed to allocate 77 bytes");
+	booted_free(&b);
+}
+
+/*
+ * Boot the Debian x86_64 kernel on the firmware map @table (plain
+ * "0xSTART 0xSIZE TYPE" lines) with memblock=debug; no ACPI, no initrd.
+ */
+static void boot_table(struct booted *b, const char *table)
+{
+	char *map = slurp("x86_64.System.map"), *cfg = slurp("x86_64.config");
+
+	b->t = kmm_test_env_new(TEST_PHYS);
+	b->m = calloc(1, sizeof(*b->m));
+	b->err[0] = '\0';
+	assert_non_null(b->m);
+	kmm_machine_init(b->m, KMM_ARCH_X86_64, &b->t->env);
+	assert_int_equal(kmm_kernel_parse_config(&b->m->kernel, cfg, b->err, sizeof(b->err)), 0);
+	assert_int_equal(kmm_kernel_parse_system_map(&b->m->kernel, map, b->err, sizeof(b->err)),
+			 0);
+	assert_int_equal(kmm_cmdline_parse(&b->m->cmdline, "nokaslr memblock=debug", b->err,
+					   sizeof(b->err)), 0);
+	b->ret = kmm_x86_setup_arch(b->m, table, b->err, sizeof(b->err));
+	if (!b->ret)
+		b->ret = kmm_x86_setup_memory(b->m, b->err, sizeof(b->err));
+	free(map);
+	free(cfg);
+}
+
+/*
+ * Nosave regions are the holes between RAM entries, widened to pages; a
+ * hole that starts on the page where the previous one ended extends it:
+ *
+ *   1M      2M        3M+2K 3M+4K   4M
+ *   |RAM....|  hole   |RAM..|  hole  |RAM...
+ *            [0x200, 0x301)  [0x301, 0x400)  pfns
+ *
+ * Expect four "Registered nosave memory" lines but three allocations (the
+ * last hole extends the one before).
+ */
+static void nosave_adjacent_holes_share_a_region(void **state)
+{
+	struct booted b;
+
+	boot_table(&b, "0x0 0x9fc00 usable\n0x9fc00 0x400 reserved\n0xf0000 0x10000 reserved\n"
+		       "0x100000 0x100000 usable\n0x300800 0x800 usable\n"
+		       "0x400000 0x7fbe0000 usable\n0x7ffe0000 0x20000 reserved\n");
+	if (b.ret)
+		fail_msg("boot failed: %s", b.err);
+	expect_line(&b, "PM: hibernation: Registered nosave memory: [mem 0x00000000-0x00000fff]");
+	expect_line(&b, "PM: hibernation: Registered nosave memory: [mem 0x0009f000-0x000fffff]");
+	expect_line(&b, "PM: hibernation: Registered nosave memory: [mem 0x00200000-0x00300fff]");
+	expect_line(&b, "PM: hibernation: Registered nosave memory: [mem 0x00301000-0x003fffff]");
+	assert_int_equal(count_prefix(&b, "PM: hibernation: Registered nosave memory: "), 4);
+	assert_int_equal(count_prefix(&b, "memblock_alloc_try_nid: 32 bytes align=0x40"), 3);
+	expect_line(&b, "[mem 0x80000000-0xffffffff] available for PCI devices");
+	booted_free(&b);
+}
+
+/*
+ * No hole of 4M below 4G:
+ *
+ *   0   640K  1M                          4G-1M  4G
+ *   |RAM|rsvd |RAM........................|rsvd  |
+ *
+ * Expect x86_64 to complain and put the PCI window 1M above the end of RAM.
+ */
+static void pci_gap_missing_goes_above_ram(void **state)
+{
+	struct booted b;
+
+	boot_table(&b, "0x0 0x9fc00 usable\n0x9fc00 0x400 reserved\n0xf0000 0x10000 reserved\n"
+		       "0x100000 0xffe00000 usable\n0xfff00000 0x100000 reserved\n");
+	if (b.ret)
+		fail_msg("boot failed: %s", b.err);
+	expect_line(&b, "Cannot find an available gap in the 32-bit address range");
+	expect_line(&b, "PCI devices with unassigned 32-bit BARs may not work!");
+	expect_line(&b, "[mem 0x100000000-0x1003fffff] available for PCI devices");
+	booted_free(&b);
 }
 
 /* ------------------------------------------------------------ bad input */
@@ -323,12 +594,23 @@ int main(void)
 		cmocka_unit_test(boot_x86_64_pc_2G_memmap_exactmap),
 		cmocka_unit_test(boot_x86_64_pc_2G_memmap_reserve),
 		cmocka_unit_test(boot_x86_64_pc_512M),
+		cmocka_unit_test(boot_x86_64_pc_4G),
+		cmocka_unit_test(boot_x86_64_pc_4G_crashkernel256M),
 		cmocka_unit_test(boot_x86_64_pc_8G),
+		cmocka_unit_test(boot_x86_64_q35_2G),
 		cmocka_unit_test(boot_x86_64_numa2_2G),
 		cmocka_unit_test(boot_x86_64_numa4_4G),
 		cmocka_unit_test(boot_x86_64_pc_2G_numa_fake2),
 		cmocka_unit_test(boot_i386_pc_2G),
 		cmocka_unit_test(boot_i386_pc_256M),
+		cmocka_unit_test(crashkernel_high_takes_low_memory_too),
+		cmocka_unit_test(crashkernel_too_large_is_reported),
+		cmocka_unit_test(crashkernel_fixed_base_in_use),
+		cmocka_unit_test(dma_reserve_counts_used_pages_below_16M),
+		cmocka_unit_test(nosave_adjacent_holes_share_a_region),
+		cmocka_unit_test(pci_gap_missing_goes_above_ram),
+		cmocka_unit_test(setup_command_line_copies_twice),
+		cmocka_unit_test(setup_command_line_without_memory),
 		cmocka_unit_test(bad_system_map_missing_text),
 		cmocka_unit_test(bad_system_map_line),
 		cmocka_unit_test(bad_bootlog_ramdisk),

@@ -617,6 +617,91 @@ static void fdt_err_too_many_entries(void **state)
 	expect_error(f, -KMM_EOVERFLOW, "/memory@40000000: reg: more than 32 entries");
 }
 
+/*
+ * unflatten_device_tree() of each fixture tree with the Debian kernel's
+ * sizeof(struct device_node) 208 and sizeof(struct property) 96.  Expect
+ * the bytes Linux asked for in each case's log ("memblock_alloc_try_nid: N
+ * bytes align=0x8 ... early_init_dt_alloc_memory_arch").
+ */
+static void fdt_unflatten_size_oracle(void **state)
+{
+	FIX;
+	static const struct {
+		const char *name;
+		u64 bytes;
+	} cases[] = {
+		{ "virt-1G", 40060 },
+		{ "virt-4G", 40060 },
+		{ "dt-memreserve", 40060 },
+		{ "dt-numa-2nodes-hole", 42804 },
+		{ "dt-rmem-cma-default", 41500 },
+		{ "dt-rmem-dynamic", 41308 },
+		{ "dt-rmem-nomap-overlap", 43156 },
+		{ "dt-rmem-static", 41108 },
+		{ "dt-rmem-static-nomap", 41724 },
+		{ "board-rpi4b-bcm2711", 42404 },
+	};
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		load(f, cases[i].name);
+		read_ok(f);
+		if (kmm_fdt_unflatten_size(&f->dt, 208, 96) != cases[i].bytes)
+			fail_msg("%s: %llu bytes, Linux %llu", cases[i].name,
+				 (unsigned long long)kmm_fdt_unflatten_size(&f->dt, 208, 96),
+				 (unsigned long long)cases[i].bytes);
+	}
+}
+
+/*
+ * The rules behind the size, one edit each of virt-1G (40060 bytes):
+ *   - Linux turns /chosen's rng-seed into NOPs first, but only a non-empty
+ *     one: an empty rng-seed stays a property.  Expect 40060 + 96.
+ *   - a node with its own "name" property gets no made-up one: name =
+ *     "memory" on memory@40000000 costs 96 and saves the made-up 96 + 8
+ *     ("memory\0" padded to 8).  Expect 40060 - 8.
+ *   - nodes 63 or more levels deep are skipped: a chain of 63 nested nodes
+ *     "a" under the root (depths 1..63) adds 62 nodes of 208 + 8 ("a\0") and
+ *     a made-up name of 96 + 8.  Expect 40060 + 62 * 320.
+ */
+static void fdt_unflatten_size_rules(void **state)
+{
+	FIX;
+	int parent = 0;
+
+	load(f, "virt-1G");
+	assert_int_equal(fdt_setprop(f->blob, node(f, "/chosen"), "rng-seed", NULL, 0), 0);
+	read_ok(f);
+	assert_int_equal(kmm_fdt_unflatten_size(&f->dt, 208, 96), 40060 + 96);
+
+	load(f, "virt-1G");
+	assert_int_equal(fdt_setprop_string(f->blob, node(f, "/memory@40000000"), "name", "memory"),
+			 0);
+	read_ok(f);
+	assert_int_equal(kmm_fdt_unflatten_size(&f->dt, 208, 96), 40060 - 8);
+
+	load(f, "virt-1G");
+	for (int depth = 1; depth <= 63; depth++) {
+		parent = fdt_add_subnode(f->blob, parent, "a");
+		assert_true(parent >= 0);
+	}
+	read_ok(f);
+	assert_int_equal(f->dt.unflat_nodes, 56 + 62); /* virt-1G.dts has 56 nodes */
+	assert_int_equal(kmm_fdt_unflatten_size(&f->dt, 208, 96), 40060 + 62 * 320);
+}
+
+/* Expect 0 (no size) for struct sizes that cannot be 8-byte aligned structs. */
+static void fdt_unflatten_size_bad_struct_sizes(void **state)
+{
+	FIX;
+
+	load(f, "virt-1G");
+	read_ok(f);
+	assert_int_equal(kmm_fdt_unflatten_size(&f->dt, 0, 96), 0);
+	assert_int_equal(kmm_fdt_unflatten_size(&f->dt, 208, 0), 0);
+	assert_int_equal(kmm_fdt_unflatten_size(&f->dt, 204, 96), 0);
+	assert_int_equal(kmm_fdt_unflatten_size(&f->dt, 208, 100), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -643,6 +728,9 @@ int main(void)
 		cmocka_unit_test_setup_teardown(fdt_err_root_cells, setup, teardown),
 		cmocka_unit_test_setup_teardown(fdt_err_no_memory, setup, teardown),
 		cmocka_unit_test_setup_teardown(fdt_err_too_many_entries, setup, teardown),
+		cmocka_unit_test_setup_teardown(fdt_unflatten_size_oracle, setup, teardown),
+		cmocka_unit_test_setup_teardown(fdt_unflatten_size_rules, setup, teardown),
+		cmocka_unit_test_setup_teardown(fdt_unflatten_size_bad_struct_sizes, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

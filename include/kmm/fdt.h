@@ -17,6 +17,7 @@
  *   of_numa_init                       numa-node-id of memory and cpu nodes,
  *                                      numa-distance-map-v1
  *   of_dma_get_max_cpu_address(NULL)   dma-ranges (arm64 zone_dma_bits)
+ *   unflatten_device_tree              the size of the unflattened tree
  *
  * It records what the tree says; it does not apply it (no memblock calls).
  * Where Linux itself copes with a bad property and prints a message (an
@@ -159,6 +160,12 @@ struct kmm_dt_dma_range {
  */
 struct kmm_dt {
 	u32 totalsize;                 /* header totalsize <= blob_size */
+	/*
+	 * Where the boot loader put the blob (not in the blob: the caller sets
+	 * it after kmm_fdt_read(); 0 = not placed).  arm64's
+	 * setup_machine_fdt() reserves [blob_phys, blob_phys + totalsize).
+	 */
+	u64 blob_phys;
 	u32 addr_cells, size_cells;    /* root; 1/1 when absent, as Linux */
 
 	/* /chosen (or /chosen@0) */
@@ -216,6 +223,20 @@ struct kmm_dt {
 	unsigned int nr_dma_ranges;
 	struct kmm_dt_dma_range dma_ranges[KMM_DT_MAX_DMA_RANGES];
 	phys_addr_t dma_max_cpu_addr;
+
+	/*
+	 * What unflatten_device_tree() makes of the tree: @unflat_nodes
+	 * struct device_node (every node, whatever its status, except those
+	 * nested 63 or more levels deep, which Linux skips), @unflat_props
+	 * struct property (every property but /chosen's rng-seed, which
+	 * early_init_dt_scan_chosen() turns into NOPs before, plus a made-up
+	 * "name" for each node that has none) and @unflat_bytes of strings
+	 * stored behind them (each node's name with its NUL, each made-up
+	 * name's unit-name stem with its NUL; each padded to 8 bytes except
+	 * the last piece of the tree).  See kmm_fdt_unflatten_size().
+	 */
+	unsigned int unflat_nodes, unflat_props;
+	u64 unflat_bytes;
 };
 
 /*
@@ -237,5 +258,16 @@ struct kmm_dt {
  */
 int kmm_fdt_read(struct kmm_dt *dt, const void *blob, size_t blob_size, char *err,
 		 size_t errlen);
+
+/*
+ * kmm_fdt_unflatten_size - the bytes unflatten_device_tree() allocates for
+ * @dt (read by kmm_fdt_read()) in a 64-bit kernel whose struct device_node
+ * is @node_size bytes and struct property @prop_size bytes (both 8-byte
+ * aligned, so both sizes are multiples of 8): the dry run's total rounded up
+ * to 4, plus 4 for the end marker,
+ *   ALIGN(nodes * node_size + props * prop_size + bytes, 4) + 4.
+ * Returns 0 when a size is 0 or not a multiple of 8, or @dt has no node.
+ */
+u64 kmm_fdt_unflatten_size(const struct kmm_dt *dt, u64 node_size, u64 prop_size);
 
 #endif /* KMM_FDT_H */

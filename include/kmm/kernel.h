@@ -37,6 +37,16 @@ enum kmm_struct {
 	KMM_STRUCT_PCPU_CHUNK,
 	KMM_STRUCT_HLIST_HEAD,        /* hash tables */
 	KMM_STRUCT_HLIST_BL_HEAD,
+	KMM_STRUCT_FUTEX_HASH_BUCKET,      /* futex hash table */
+	KMM_STRUCT_INET_LISTEN_HASHBUCKET, /* tcp_listen_portaddr_hash */
+	KMM_STRUCT_INET_EHASH_BUCKET,      /* TCP established */
+	KMM_STRUCT_INET_BIND_HASHBUCKET,   /* TCP bind (two per entry: bhash and bhash2) */
+	KMM_STRUCT_TOKEN_BUCKET,           /* MPTCP token */
+	KMM_STRUCT_UDP_HSLOT,              /* UDP, UDP-Lite (two per entry) */
+	KMM_STRUCT_PCPU_ALLOC_INFO,        /* percpu: first-chunk layout (alloc_info) */
+	KMM_STRUCT_PCPU_GROUP_INFO,        /* percpu: one group of alloc_info */
+	KMM_STRUCT_PCPU_BLOCK_MD,          /* percpu: bitmap metadata block */
+	KMM_STRUCT_LIST_HEAD,              /* percpu chunk slot lists */
 	KMM_STRUCT_NR
 };
 
@@ -72,6 +82,7 @@ struct kmm_kernel {
 	bool deferred_struct_page_init;
 	bool zone_dma, zone_dma32, zone_device; /* CONFIG_ZONE_* (HighMem: @highmem) */
 	bool sparsemem_vmemmap; /* CONFIG_SPARSEMEM_VMEMMAP, else FLATMEM */
+	bool cma;               /* CONFIG_CMA: MIGRATE_CMA exists */
 	u64 struct_size[KMM_STRUCT_NR]; /* sizeof, see enum kmm_struct */
 	char release[128];    /* "6.1.0-56-amd64" when known */
 };

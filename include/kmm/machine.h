@@ -17,11 +17,15 @@
 #include <kmm/cmdline.h>
 #include <kmm/e820.h>
 #include <kmm/fdt.h>
+#include <kmm/hash_tables.h>
 #include <kmm/env.h>
 #include <kmm/kernel.h>
 #include <kmm/memblock.h>
 #include <kmm/mmzone.h>
+#include <kmm/percpu.h>
 #include <kmm/sparse.h>
+#include <kmm/watermark.h>
+#include <kmm/zonelist.h>
 
 /*
  * Facts of the platform firmware that a boot log does not print but Linux
@@ -96,7 +100,37 @@ struct kmm_machine {
 	unsigned long zone_movable_pfn[KMM_MAX_NUMNODES]; /* find_zone_movable_pfns_for_nodes() */
 	unsigned long nr_kernel_pages, nr_all_pages;     /* free_area_init_core() totals */
 	unsigned long dma_reserve;                       /* set_dma_reserve() */
+	struct kmm_hash_tables hash_tables;              /* boot hash tables (kmm/hash_tables.h) */
+	int movable_zone;       /* zone_idx ZONE_MOVABLE takes its pages from (free_area_init) */
+	u64 node_possible_map;  /* bit n: node n is possible (set by NUMA init); 0: the online nodes */
+	struct kmm_percpu percpu;                        /* first per-CPU chunk (kmm/percpu.h) */
+	/* CPUs as the page allocator counts them (0: not known, taken as 1 CPU / none on the node) */
+	unsigned int nr_online_cpus;                     /* num_online_cpus() */
+	u16 node_nr_cpus[KMM_MAX_NUMNODES];              /* cpumask_weight(cpumask_of_node(n)) */
+	struct kmm_zonelists zonelists;                  /* build_all_zonelists() (kmm/zonelist.h) */
+	struct kmm_wmark wmark;                          /* min_free_kbytes & co (kmm/watermark.h) */
+	/*
+	 * arm64 (src/arch/arm64): image symbols kmm_kernel_syms does not carry
+	 * yet (System.map, 0 = absent), the ZONE_DMA limit, the CMA areas in
+	 * declaration order and the crash kernel; ranges are [base, base + size).
+	 */
+	struct kmm_arm64_syms {
+		u64 inittext_end;                     /* __inittext_end == __initdata_begin */
+		u64 init_pg_dir, init_pg_end;         /* head.S's first kernel page tables */
+		u64 idmap_text_start, idmap_text_end; /* what create_idmap() maps */
+		u64 idmap_kpti_flag;                  /* __idmap_kpti_flag */
+	} arm64_sym;
+	u64 arm64_dma_phys_limit;    /* end of ZONE_DMA, set by zone_sizes_init() */
+	unsigned int nr_cma_areas;   /* <= CONFIG_CMA_AREAS (19) */
+	struct kmm_cma_area { u64 base, size; char name[KMM_DT_NAME_MAX]; } cma_areas[19];
+	unsigned int dma_contiguous_default_area; /* index in cma_areas[] + 1; 0: none */
+	u64 crashk_base, crashk_size, crashk_low_base, crashk_low_size; /* size 0: none */
 	struct kmm_sparse sparse;                        /* SPARSEMEM state (kmm/sparse.h) */
+	/* page allocator totals (mm/page_alloc.c) */
+	unsigned long totalram_pages;  /* pages given to the buddy allocator, deferred ones included */
+	unsigned long totalcma_pages;  /* pages in CMA areas (cma_init_reserved_mem) */
+	unsigned long totalhigh_pages; /* HighMem pages given to the buddy allocator */
+	bool booted;                   /* the boot ran to its end (views may be printed) */
 };
 
 /* kmm_machine_init - an empty machine for @arch logging through @env. */

@@ -37,6 +37,26 @@ enum kmm_zone_kind {
 	KMM_ZONE_KINDS
 };
 
+/* Migrate types of Linux 6.1 with CONFIG_CMA and CONFIG_MEMORY_ISOLATION. */
+enum kmm_migratetype {
+	KMM_MIGRATE_UNMOVABLE,
+	KMM_MIGRATE_MOVABLE,
+	KMM_MIGRATE_RECLAIMABLE,
+	KMM_MIGRATE_HIGHATOMIC, /* == MIGRATE_PCPTYPES */
+	KMM_MIGRATE_CMA,
+	KMM_MIGRATE_ISOLATE,
+	KMM_MIGRATE_TYPES
+};
+#define KMM_MIGRATE_PCPTYPES KMM_MIGRATE_HIGHATOMIC
+
+/* The free lists of one order of a zone. */
+struct kmm_free_area {
+	u64 head[KMM_MIGRATE_TYPES];          /* first pfn on each list, KMM_PFN_NONE if empty */
+	u64 tail[KMM_MIGRATE_TYPES];
+	unsigned long nr[KMM_MIGRATE_TYPES];  /* blocks on each list */
+	unsigned long nr_free;                /* sum of nr[] */
+};
+
 /* Watermark indices, as enum zone_watermarks. */
 enum { KMM_WMARK_MIN, KMM_WMARK_LOW, KMM_WMARK_HIGH, KMM_NR_WMARK };
 
@@ -67,6 +87,11 @@ struct kmm_zone {
 	unsigned long nr_reserved_highatomic;
 	int pageset_high, pageset_batch; /* per-CPU page list limits */
 	bool initialized;             /* zone_init_internals() ran (spanned_pages != 0) */
+	u64 pageblock_flags;          /* FLATMEM: physical address of the zone's pageblock bits */
+	/* the buddy allocator: free_area[o].nr_free blocks of 2^o pages */
+	struct kmm_free_area free_area[KMM_MAX_ORDER];
+	unsigned long vm_free_pages;     /* NR_FREE_PAGES = sum of nr_free << order */
+	unsigned long vm_free_cma_pages; /* NR_FREE_CMA_PAGES */
 };
 
 /* One NUMA node: Linux's pglist_data. */

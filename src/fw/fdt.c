@@ -6,7 +6,8 @@
  * kmm_fdt_read() validates the blob first (header, size, fdt_check_full),
  * then runs one reader per Linux function, each over libfdt lookups:
  * read_root, read_chosen, read_memory, read_memreserve, read_rmem,
- * read_cpus, read_distance_map, read_dma_ranges.  After validation libfdt
+ * read_cpus, read_distance_map, read_dma_ranges, read_unflatten.  After
+ * validation libfdt
  * only hands back pointers inside the blob, and every property is read with
  * its length checked, so no input can make the reader read out of bounds.
  * Cells are read byte by byte: properties are only 4-byte aligned.
@@ -25,6 +26,7 @@ struct ctx {
 	char *err;
 	size_t errlen;
 	char path[KMM_DT_PATH_MAX];
+	int chosen; /* offset of the node read_chosen() used, or -1 */
 };
 
 /* of_read_number(): @n big-endian cells, the last two kept */
@@ -238,6 +240,7 @@ static int read_chosen(struct ctx *c)
 	if (node < 0)
 		return 0;
 	dt->has_chosen = true;
+	c->chosen = node;
 	read_initrd(c, node);
 
 	p = getprop(c, node, "linux,elfcorehdr", &len);
@@ -686,6 +689,93 @@ static int read_dma_ranges(struct ctx *c)
 	return 0;
 }
 
+/*
+ * unflatten_dt_nodes() dry run: how much unflatten_device_tree() asks for.
+ * Every node is kept (arm64 has CONFIG_OF_KOBJ), except nodes nested 63
+ * levels or deeper, which Linux skips with a warning.  A node takes a
+ * struct device_node followed by its name and NUL; each property a struct
+ * property; a node without a "name" property gets one made up from its
+ * unit name up to the last '@', the string stored after the struct.  Every
+ * piece starts at the next multiple of 8; only the string parts can leave a
+ * gap, so they are summed padded to 8 and the padding of the very last
+ * piece, which nothing follows, is taken back at the end.
+ */
+#define UNFLATTEN_MAX_DEPTH 64 /* Linux FDT_MAX_DEPTH */
+
+static u64 pad8(u64 n)
+{
+	return KMM_ALIGN(n, 8);
+}
+
+/* /chosen's rng-seed, which early_init_dt_scan_chosen() overwrites with NOPs */
+static bool prop_is_consumed_seed(struct ctx *c, int node, const char *name, int len)
+{
+	return node == c->chosen && len > 0 && !kmm_strcmp(name, "rng-seed");
+}
+
+static void unflatten_node(struct ctx *c, int node, u64 *last_str)
+{
+	struct kmm_dt *dt = c->dt;
+	const char *name = fdt_get_name(c->fdt, node, NULL);
+	size_t nlen = name ? kmm_strlen(name) : 0;
+	bool has_name = false;
+	int prop;
+
+	dt->unflat_nodes++;
+	dt->unflat_bytes += pad8(nlen + 1);
+	*last_str = nlen + 1;
+	fdt_for_each_property_offset(prop, c->fdt, node) {
+		const char *pname;
+		int len;
+
+		if (!fdt_getprop_by_offset(c->fdt, prop, &pname, &len) || !pname)
+			continue;
+		if (prop_is_consumed_seed(c, node, pname, len))
+			continue;
+		if (!kmm_strcmp(pname, "name"))
+			has_name = true;
+		dt->unflat_props++;
+		*last_str = 0;
+	}
+	if (!has_name) {
+		size_t stem = nlen; /* the unit name up to its last '@' */
+
+		for (size_t i = 0; i < nlen; i++)
+			if (name[i] == '@')
+				stem = i;
+		dt->unflat_props++;
+		dt->unflat_bytes += pad8(stem + 1);
+		*last_str = stem + 1;
+	}
+}
+
+static int read_unflatten(struct ctx *c)
+{
+	struct kmm_dt *dt = c->dt;
+	int node = 0, depth = 0;
+	u64 last_str = 0;
+
+	for (; node >= 0 && depth >= 0; node = fdt_next_node(c->fdt, node, &depth)) {
+		if (depth >= UNFLATTEN_MAX_DEPTH - 1)
+			continue;
+		unflatten_node(c, node, &last_str);
+	}
+	if (node < 0 && node != -FDT_ERR_NOTFOUND)
+		return fail(c, -KMM_EINVAL, "structure block: %s", fdt_strerror(node));
+	dt->unflat_bytes -= pad8(last_str) - last_str;
+	return 0;
+}
+
+u64 kmm_fdt_unflatten_size(const struct kmm_dt *dt, u64 node_size, u64 prop_size)
+{
+	u64 size;
+
+	if (!node_size || !prop_size || node_size % 8 || prop_size % 8 || !dt->unflat_nodes)
+		return 0;
+	size = dt->unflat_nodes * node_size + dt->unflat_props * prop_size + dt->unflat_bytes;
+	return KMM_ALIGN(size, 4) + 4; /* room for the 0xdeadbeef end marker */
+}
+
 static int check_blob(struct ctx *c, const void *blob, size_t blob_size)
 {
 	int ret;
@@ -712,9 +802,9 @@ int kmm_fdt_read(struct kmm_dt *dt, const void *blob, size_t blob_size, char *er
 {
 	static int (*const readers[])(struct ctx *) = {
 		read_root, read_chosen, read_memory, read_memreserve,
-		read_rmem, read_cpus, read_distance_map, read_dma_ranges,
+		read_rmem, read_cpus, read_distance_map, read_dma_ranges, read_unflatten,
 	};
-	struct ctx c = { .dt = dt, .fdt = blob, .err = err, .errlen = errlen };
+	struct ctx c = { .dt = dt, .fdt = blob, .err = err, .errlen = errlen, .chosen = -1 };
 	int ret;
 
 	kmm_memset(dt, 0, sizeof(*dt));

@@ -20,15 +20,31 @@ static const char *const struct_names[KMM_STRUCT_NR] = {
 	[KMM_STRUCT_PCPU_CHUNK] = "pcpu_chunk",
 	[KMM_STRUCT_HLIST_HEAD] = "hlist_head",
 	[KMM_STRUCT_HLIST_BL_HEAD] = "hlist_bl_head",
+	[KMM_STRUCT_FUTEX_HASH_BUCKET] = "futex_hash_bucket",
+	[KMM_STRUCT_INET_LISTEN_HASHBUCKET] = "inet_listen_hashbucket",
+	[KMM_STRUCT_INET_EHASH_BUCKET] = "inet_ehash_bucket",
+	[KMM_STRUCT_INET_BIND_HASHBUCKET] = "inet_bind_hashbucket",
+	[KMM_STRUCT_TOKEN_BUCKET] = "token_bucket",
+	[KMM_STRUCT_UDP_HSLOT] = "udp_hslot",
+	[KMM_STRUCT_PCPU_ALLOC_INFO] = "pcpu_alloc_info",
+	[KMM_STRUCT_PCPU_GROUP_INFO] = "pcpu_group_info",
+	[KMM_STRUCT_PCPU_BLOCK_MD] = "pcpu_block_md",
+	[KMM_STRUCT_LIST_HEAD] = "list_head",
 };
 
 /* pahole -s of the Debian 6.1 kernels (../shared/oracle/kernels/ARCH/struct-sizes.txt) */
 static const u64 struct_sizes_x86_64[KMM_STRUCT_NR] = { 64, 174208, 1536, 32, 24, 144, 32,
-							 256, 64, 136, 8, 8 };
+							 256, 64, 136, 8, 8,
+							 64, 16, 8, 16, 24, 16,
+							 64, 24, 32, 16 };
 static const u64 struct_sizes_i386[KMM_STRUCT_NR] = { 40, 4416, 768, 0, 0, 72, 16,
-						       192, 12, 92, 4, 4 };
+						       192, 12, 92, 4, 4,
+						       64, 8, 4, 8, 16, 16,
+						       32, 12, 32, 8 };
 static const u64 struct_sizes_arm64[KMM_STRUCT_NR] = { 64, 11392, 1728, 32, 24, 208, 96,
-							256, 64, 136, 8, 8 };
+							256, 64, 136, 8, 8,
+							64, 16, 8, 16, 24, 16,
+							64, 24, 32, 16 };
 
 const char *kmm_struct_name(enum kmm_struct s)
 {
@@ -47,6 +63,7 @@ void kmm_kernel_init(struct kmm_kernel *k, enum kmm_arch arch)
 	k->zone_dma32 = arch != KMM_ARCH_I386;
 	k->zone_device = arch == KMM_ARCH_X86_64;
 	k->sparsemem_vmemmap = arch != KMM_ARCH_I386;
+	k->cma = arch == KMM_ARCH_ARM64;
 	switch (arch) {
 	case KMM_ARCH_X86_64:
 		k->physical_align = 0x200000;
@@ -215,7 +232,7 @@ int kmm_kernel_parse_config(struct kmm_kernel *k, const char *text, char *err, s
 	struct text_line ln = { 0 };
 	const char *p = text;
 	bool numa = false, highmem = false, pae = false, rnd = false, deferred = false;
-	bool zdma = false, zdma32 = false, zdev = false, vmemmap = false;
+	bool zdma = false, zdma32 = false, zdev = false, vmemmap = false, cma = false;
 
 	while (next_line(&p, &ln, '#')) {
 		const char *q = ln.body, *eol = ln.eol, *eq, *v, *e;
@@ -264,6 +281,8 @@ int kmm_kernel_parse_config(struct kmm_kernel *k, const char *text, char *err, s
 			zdev = cfg_bool(v, vlen);
 		else if (IS("CONFIG_SPARSEMEM_VMEMMAP"))
 			vmemmap = cfg_bool(v, vlen);
+		else if (IS("CONFIG_CMA"))
+			cma = cfg_bool(v, vlen);
 		else if (IS("CONFIG_PAGE_OFFSET"))
 			k->page_offset = num;
 		else if (IS("CONFIG_X86_RESERVE_LOW"))
@@ -281,6 +300,7 @@ int kmm_kernel_parse_config(struct kmm_kernel *k, const char *text, char *err, s
 	k->zone_dma32 = zdma32;
 	k->zone_device = zdev;
 	k->sparsemem_vmemmap = vmemmap;
+	k->cma = cma;
 	if (!numa)
 		k->nodes_shift = 0;
 	k->have_config = true;

@@ -19,6 +19,8 @@
 #include <kmm/hosted.h>
 #include <kmm/lib.h>
 #include <kmm/machine.h>
+#include <kmm/memblock_debugfs.h>
+#include <kmm/start_kernel.h>
 
 #include "kmm_tool.h"
 
@@ -162,7 +164,29 @@ static int write_dmesg(const struct kmm_hosted_log *log, FILE *f)
 	return 0;
 }
 
-static int write_outputs(const struct boot_opts *o, const struct host *h)
+/* write one /proc-style view of @m into DIR/@name */
+static int write_view(const char *dir, const char *name, const struct kmm_machine *m,
+		      void (*view)(FILE *, const struct kmm_machine *))
+{
+	char path[4096];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	f = fopen(path, "w");
+	if (!f) {
+		fprintf(stderr, "kmm boot: %s: %s\n", path, strerror(errno));
+		return -1;
+	}
+	view(f, m);
+	if (fclose(f)) {
+		fprintf(stderr, "kmm boot: %s: %s\n", path, strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+static int write_outputs(const struct boot_opts *o, const struct host *h,
+			 const struct kmm_machine *m)
 {
 	char path[4096];
 	FILE *f;
@@ -179,6 +203,14 @@ static int write_outputs(const struct boot_opts *o, const struct host *h)
 		fprintf(stderr, "kmm boot: %s: %s\n", path, strerror(errno));
 		return -1;
 	}
+	if (!m->booted)
+		return 0;
+	if (write_view(o->output_dir, "zoneinfo.txt", m, kmm_view_zoneinfo) ||
+	    write_view(o->output_dir, "buddyinfo.txt", m, kmm_view_buddyinfo) ||
+	    write_view(o->output_dir, "pagetypeinfo.txt", m, kmm_view_pagetypeinfo) ||
+	    write_view(o->output_dir, "meminfo.txt", m, kmm_view_meminfo) ||
+	    write_view(o->output_dir, "min_free_kbytes.txt", m, kmm_view_min_free_kbytes))
+		return -1;
 	return 0;
 }
 
@@ -225,9 +257,77 @@ static int parse_addr(const char *opt, const char *s, u64 *out, char *err, size_
 }
 
 /*
+ * arm64_extra_syms - the arm64 image symbols struct kmm_kernel_syms does not
+ * carry yet, from the System.map text (already checked by
+ * kmm_kernel_parse_system_map()) into m->arm64_sym.
+ */
+static void arm64_extra_syms(const char *map, struct kmm_machine *m)
+{
+	static const struct {
+		const char *name;
+		size_t off;
+	} syms[] = {
+		{ "__inittext_end", offsetof(struct kmm_arm64_syms, inittext_end) },
+		{ "init_pg_dir", offsetof(struct kmm_arm64_syms, init_pg_dir) },
+		{ "init_pg_end", offsetof(struct kmm_arm64_syms, init_pg_end) },
+		{ "__idmap_text_start", offsetof(struct kmm_arm64_syms, idmap_text_start) },
+		{ "__idmap_text_end", offsetof(struct kmm_arm64_syms, idmap_text_end) },
+		{ "__idmap_kpti_flag", offsetof(struct kmm_arm64_syms, idmap_kpti_flag) },
+	};
+
+	for (const char *p = map; p && *p; p = strchr(p, '\n'), p = p ? p + 1 : NULL) {
+		unsigned long long addr;
+		char type, name[64];
+
+		if (sscanf(p, "%llx %c %63s", &addr, &type, name) != 3)
+			continue;
+		for (size_t i = 0; i < sizeof(syms) / sizeof(syms[0]); i++)
+			if (!strcmp(name, syms[i].name))
+				*(u64 *)((char *)&m->arm64_sym + syms[i].off) = addr;
+	}
+}
+
+/* /sys/kernel/debug/memblock/{memory,reserved} of the final state, into @dir */
+static int arm64_write_memblock_debugfs(const char *dir, const struct memblock *mb, char *err,
+					size_t errlen)
+{
+	const struct memblock_type *types[] = { &mb->memory, &mb->reserved };
+	const char *names[] = { "memblock_memory.txt", "memblock_reserved.txt" };
+
+	if (mkdir(dir, 0777) && errno != EEXIST) {
+		snprintf(err, errlen, "%s: %s", dir, strerror(errno));
+		return -1;
+	}
+	for (size_t i = 0; i < 2; i++) {
+		size_t len = kmm_memblock_debugfs_show(types[i], NULL, 0);
+		char *text = malloc(len + 1), path[4096];
+		FILE *f;
+		int bad;
+
+		snprintf(path, sizeof(path), "%s/%s", dir, names[i]);
+		if (!text) {
+			snprintf(err, errlen, "%s/%s: out of memory", dir, names[i]);
+			return -1;
+		}
+		kmm_memblock_debugfs_show(types[i], text, len + 1);
+		f = fopen(path, "w");
+		bad = !f || fwrite(text, 1, len, f) != len;
+		if (f && fclose(f))
+			bad = 1;
+		free(text);
+		if (bad) {
+			snprintf(err, errlen, "%s/%s: %s", dir, names[i], strerror(errno));
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/*
  * The arm64 path: the device tree (libfdt), its /chosen command line unless
- * --cmdline, the Image at --kernel-load; kmm runs setup_arch() up to the
- * reserved-memory regions.
+ * --cmdline, the Image at --kernel-load; kmm runs setup_arch() (to the
+ * first MEMBLOCK dump and the resource table) and start_kernel()'s early
+ * steps, and writes the memblock debugfs files with --output-dir.
  */
 static int boot_arm64(const struct boot_opts *o, struct kmm_machine *m, char *err, size_t errlen)
 {
@@ -235,7 +335,7 @@ static int boot_arm64(const struct boot_opts *o, struct kmm_machine *m, char *er
 	void *blob = NULL;
 	size_t blob_len = 0;
 	struct kmm_dt *dt = NULL;
-	u64 load = 0x40200000;
+	u64 load = 0x40200000, dtb_addr = 0;
 	int ret = 1;
 
 	if (!o->dtb) {
@@ -248,12 +348,8 @@ static int boot_arm64(const struct boot_opts *o, struct kmm_machine *m, char *er
 	}
 	if (o->kernel_load && parse_addr("--kernel-load", o->kernel_load, &load, err, errlen))
 		return 1;
-	if (o->dtb_addr) {
-		u64 dtb_addr;
-
-		if (parse_addr("--dtb-addr", o->dtb_addr, &dtb_addr, err, errlen))
-			return 1;
-	}
+	if (o->dtb_addr && parse_addr("--dtb-addr", o->dtb_addr, &dtb_addr, err, errlen))
+		return 1;
 	if (!(map = read_file(o->system_map, err, errlen)))
 		goto out;
 	if (o->kernel_config && !(cfg = read_file(o->kernel_config, err, errlen)))
@@ -262,6 +358,7 @@ static int boot_arm64(const struct boot_opts *o, struct kmm_machine *m, char *er
 		goto out;
 	if (kmm_kernel_parse_system_map(&m->kernel, map, err, errlen))
 		goto out;
+	arm64_extra_syms(map, m);
 	if (read_struct_sizes(o, m, err, errlen))
 		goto out;
 	if (read_blob(o->dtb, &blob, &blob_len, err, errlen))
@@ -273,13 +370,20 @@ static int boot_arm64(const struct boot_opts *o, struct kmm_machine *m, char *er
 	}
 	if (kmm_fdt_read(dt, blob, blob_len, err, errlen))
 		goto out;
+	dt->blob_phys = dtb_addr;
 	if (kmm_cmdline_parse(&m->cmdline, o->cmdline ? o->cmdline : dt->bootargs, err, errlen))
 		goto out;
 	if (kmm_arm64_setup_arch(m, dt, load, err, errlen))
 		goto out;
-	fprintf(stderr, "kmm boot: stopped early: arm64 is simulated up to the reserved-memory regions\n");
+	if (kmm_start_kernel_early(m, err, errlen))
+		goto out;
+	if (o->output_dir && arm64_write_memblock_debugfs(o->output_dir, &m->memblock, err, errlen))
+		goto out;
+	fprintf(stderr, "kmm boot: stopped early: arm64 is simulated through setup_arch() and "
+			"start_kernel()'s early steps\n");
 	ret = 0;
 out:
+	m->dt = NULL; /* freed below */
 	free(dt);
 	free(blob);
 	free(map);
@@ -361,10 +465,12 @@ static int boot_machine(const struct boot_opts *o, struct kmm_machine *m, struct
 		ret = 0;
 		goto out;
 	}
-	if (ret) {
+	if (ret || kmm_start_kernel_early(m, err, sizeof(err)) ||
+	    kmm_start_kernel_mm(m, err, sizeof(err))) {
 		ret = 1;
 		goto out;
 	}
+	m->booted = true;
 out:
 	if (ret)
 		fprintf(stderr, "kmm boot: %s\n", err);
@@ -446,7 +552,7 @@ int kmm_cmd_boot(int argc, char **argv)
 	}
 	kmm_machine_init(m, arch, &env);
 	ret = boot_machine(&o, m, &h);
-	if (!ret && write_outputs(&o, &h))
+	if (!ret && write_outputs(&o, &h, m))
 		ret = 1;
 	free(m);
 	kmm_hosted_log_free(&h.log);

@@ -3,35 +3,66 @@
  * setup.c - the memory part of arm64's setup_arch() (Linux 6.1
  * arch/arm64/kernel/setup.c, arch/arm64/mm/init.c, drivers/of/fdt.c,
  * drivers/of/of_reserved_mem.c, kernel/dma/contiguous.c, coherent.c), from
- * the device tree to the reserved-memory regions.
+ * the device tree to the first MEMBLOCK dump and the resource table.
  *
  * Order, as Linux runs it:
- *   setup_machine_fdt()              memory nodes -> memblock_add (silent: before
+ *   setup_machine_fdt()              the blob reserved, memory nodes ->
+ *                                    memblock_add (silent: before
  *                                    memblock=debug is parsed)
  *   parse_early_param()              the command line from /chosen
  *   arm64_memblock_init()            PA and linear-map limits, mem=, initrd,
- *                                    kernel image
- *   early_init_fdt_scan_reserved_mem() /reserved-memory (static regions,
+ *                                    kernel image, then
+ *     early_init_fdt_scan_reserved_mem() /reserved-memory (static regions,
  *                                    saved nodes), /memreserve/, then
  *                                    fdt_init_reserved_mem(): overlap check,
  *                                    dynamic allocation, CMA/DMA pool setup
+ *   paging_init()                    mmu.c: the kernel's page tables
+ *   unflatten_device_tree()          the tree's struct device_node copy
+ *   bootmem_init()                   bootmem.c, numa.c: nodes, sparse, zones,
+ *                                    the default CMA area, crashkernel=, the
+ *                                    MEMBLOCK dump
+ *   request_standard_resources()     one struct resource per memory region
  * The Debian kernel: 4K pages, 48-bit VA and PA.
  */
 #include <kmm/error.h>
 #include <kmm/lib.h>
 #include <kmm/machine.h>
 
-#define PAGE_SIZE 4096ULL
-#define SZ_1M 0x100000ULL
-#define PHYS_MASK_SHIFT 48
+#include "arm64.h"
+
+#define PAGE_SIZE ARM64_PAGE_SIZE
+#define SZ_1M ARM64_SZ_1M
+#define PHYS_MASK_SHIFT ARM64_PHYS_MASK_SHIFT
 #define ARM64_MEMSTART_ALIGN (1ULL << 30) /* PUD_SHIFT with 4K pages */
 #define LINEAR_REGION_SIZE (1ULL << 47)   /* PAGE_END - PAGE_OFFSET, VA_BITS 48 */
-#define CMA_MIN_ALIGNMENT_BYTES (PAGE_SIZE << 9) /* pageblock_nr_pages */
-#define SMP_CACHE_BYTES 64
+#define CMA_MIN_ALIGNMENT_BYTES ARM64_CMA_MIN_ALIGNMENT_BYTES
+#define SMP_CACHE_BYTES ARM64_SMP_CACHE_BYTES
+#define SIZEOF_DEVICE_NODE_ALIGN 8        /* __alignof__(struct device_node), 64-bit */
+#define SIZEOF_RESOURCE 64                /* sizeof(struct resource), 64-bit (pahole) */
 
-static u64 arm64_pa(const struct kmm_machine *m, u64 sym)
+#define MIN_FDT_ALIGN 8
+#define MAX_FDT_SIZE (2 * SZ_1M)
+
+/*
+ * setup_machine_fdt(): the blob is reserved where the boot loader put it,
+ * before anything else (memblock=debug is not parsed yet: no line).  Linux
+ * stops booting when the blob is misaligned or too big for its fixmap slot.
+ */
+static int setup_machine_fdt(struct kmm_machine *m, char *err, size_t errlen)
 {
-	return m->kernel_load + (sym - m->kernel.sym.text);
+	const struct kmm_dt *dt = m->dt;
+
+	if (!dt->blob_phys)
+		return 0;
+	if (dt->blob_phys % MIN_FDT_ALIGN || dt->totalsize > MAX_FDT_SIZE) {
+		kmm_snprintf(err, errlen,
+			     "Error: invalid device tree blob at physical address 0x%016llx: "
+			     "the dtb must be 8-byte aligned and must not exceed 2 MB in size",
+			     (unsigned long long)dt->blob_phys);
+		return -KMM_EINVAL;
+	}
+	return memblock_reserve_caller(&m->memblock, dt->blob_phys, dt->totalsize,
+				       "setup_machine_fdt");
 }
 
 /* early_init_dt_add_memory_arch(): page-align, then add */
@@ -90,7 +121,7 @@ static void arm64_memblock_init(struct kmm_machine *m)
 {
 	struct memblock *mb = &m->memblock;
 	const struct kmm_kernel_syms *s = &m->kernel.sym;
-	u64 end_pa = arm64_pa(m, s->end);
+	u64 end_pa = arm64_pa_symbol(m, s->end);
 
 	memblock_remove_caller(mb, 1ULL << PHYS_MASK_SHIFT, KMM_ULLONG_MAX, "arm64_memblock_init");
 	m->memstart_addr = KMM_ALIGN_DOWN(memblock_start_of_DRAM(mb), ARM64_MEMSTART_ALIGN);
@@ -105,7 +136,7 @@ static void arm64_memblock_init(struct kmm_machine *m)
 	}
 	if (m->cmdline.mem_set) {
 		memblock_mem_limit_remove_map(mb, mb->memory_limit);
-		memblock_add_caller(mb, arm64_pa(m, s->text), s->end - s->text,
+		memblock_add_caller(mb, arm64_pa_symbol(m, s->text), s->end - s->text,
 				    "arm64_memblock_init");
 	}
 	if (m->phys_initrd_size) {
@@ -122,7 +153,7 @@ static void arm64_memblock_init(struct kmm_machine *m)
 			memblock_reserve_caller(mb, base, size, "arm64_memblock_init");
 		}
 	}
-	memblock_reserve_caller(mb, arm64_pa(m, s->stext), s->end - s->stext, "arm64_memblock_init");
+	memblock_reserve_caller(mb, arm64_pa_symbol(m, s->stext), s->end - s->stext, "arm64_memblock_init");
 }
 
 /* early_init_dt_reserve_memory(): no-map over reserved memory is refused */
@@ -299,9 +330,16 @@ static int rmem_init_node(struct kmm_machine *m, struct kmm_reserved_mem *rm)
 		kmm_printk(&m->env, "Reserved memory: incorrect alignment of CMA region");
 		ret = -KMM_EINVAL;
 	} else {
-		kmm_printk(&m->env, "Reserved memory: created CMA memory pool at 0x%016llx, size %llu MiB",
-			   (unsigned long long)rm->base, (unsigned long long)(rm->size / SZ_1M));
-		ret = 0;
+		ret = arm64_cma_init_reserved_mem(m, rm->base, rm->size, r->name);
+		if (ret) {
+			kmm_printk(&m->env, "Reserved memory: unable to setup CMA region");
+		} else {
+			if (r->cma_default)
+				m->dma_contiguous_default_area = m->nr_cma_areas;
+			kmm_printk(&m->env, "Reserved memory: created CMA memory pool at 0x%016llx, size %llu MiB",
+				   (unsigned long long)rm->base,
+				   (unsigned long long)(rm->size / SZ_1M));
+		}
 	}
 	if (ret && !r->reusable) {
 		kmm_printk(&m->env, "Reserved memory: created DMA memory pool at 0x%016llx, size %llu MiB",
@@ -350,14 +388,66 @@ static void early_init_fdt_scan_reserved_mem(struct kmm_machine *m)
 	fdt_init_reserved_mem(m);
 }
 
+/*
+ * unflatten_device_tree(): one allocation holds every struct device_node and
+ * struct property of the tree (sizes of the kernel build), from
+ * early_init_dt_alloc_memory_arch(), which panics when memblock has no room.
+ * kmm does not build the nodes.  /aliases (of_alias_scan) would allocate
+ * more; kmm does not model it.
+ */
+static int unflatten_device_tree(struct kmm_machine *m, char *err, size_t errlen)
+{
+	const struct kmm_kernel *k = &m->kernel;
+	u64 size = kmm_fdt_unflatten_size(m->dt, k->struct_size[KMM_STRUCT_DEVICE_NODE],
+					  k->struct_size[KMM_STRUCT_PROPERTY]);
+
+	if (!size) {
+		kmm_snprintf(err, errlen,
+			     "unflatten_device_tree: struct device_node (%llu) and struct property "
+			     "(%llu) must be non-zero multiples of 8",
+			     (unsigned long long)k->struct_size[KMM_STRUCT_DEVICE_NODE],
+			     (unsigned long long)k->struct_size[KMM_STRUCT_PROPERTY]);
+		return -KMM_EINVAL;
+	}
+	if (!memblock_alloc_try_nid_caller(&m->memblock, size, SIZEOF_DEVICE_NODE_ALIGN,
+					   MEMBLOCK_LOW_LIMIT, MEMBLOCK_ALLOC_ACCESSIBLE, NUMA_NO_NODE,
+					   "early_init_dt_alloc_memory_arch")) {
+		kmm_snprintf(err, errlen,
+			     "early_init_dt_alloc_memory_arch: Failed to allocate %llu bytes align=0x%x",
+			     (unsigned long long)size, SIZEOF_DEVICE_NODE_ALIGN);
+		return -KMM_ENOMEM;
+	}
+	return 0;
+}
+
+/* request_standard_resources(): the "System RAM" resources, one per memory region */
+static int request_standard_resources(struct kmm_machine *m, char *err, size_t errlen)
+{
+	u64 size = m->memblock.memory.cnt * SIZEOF_RESOURCE;
+
+	if (!memblock_alloc_try_nid_caller(&m->memblock, size, SMP_CACHE_BYTES, MEMBLOCK_LOW_LIMIT,
+					   MEMBLOCK_ALLOC_ACCESSIBLE, NUMA_NO_NODE, "setup_arch")) {
+		kmm_snprintf(err, errlen, "request_standard_resources: Failed to allocate %llu bytes",
+			     (unsigned long long)size);
+		return -KMM_ENOMEM;
+	}
+	return 0;
+}
+
 int kmm_arm64_setup_arch(struct kmm_machine *m, const struct kmm_dt *dt, u64 kernel_load,
 			 char *err, size_t errlen)
 {
 	const struct kmm_kernel *k = &m->kernel;
 	unsigned long reserved_max = INIT_MEMBLOCK_REGIONS + k->nr_cpus + 1;
+	int ret;
 
 	if (k->arch != KMM_ARCH_ARM64) {
 		kmm_snprintf(err, errlen, "kmm_arm64_setup_arch: not an arm64 machine");
+		return -KMM_EINVAL;
+	}
+	if (kernel_load & (PAGE_SIZE - 1)) {
+		kmm_snprintf(err, errlen, "kmm_arm64_setup_arch: kernel load address %#llx is not "
+			     "page aligned", (unsigned long long)kernel_load);
 		return -KMM_EINVAL;
 	}
 	if (reserved_max > KMM_ARRAY_SIZE(m->reserved_init_regions))
@@ -369,6 +459,9 @@ int kmm_arm64_setup_arch(struct kmm_machine *m, const struct kmm_dt *dt, u64 ker
 	m->dt = dt;
 	m->kernel_load = kernel_load;
 	kmm_printk(&m->env, "Linux version %s (kmm)", k->release[0] ? k->release : "6.1.0-arm64");
+	ret = setup_machine_fdt(m, err, errlen);
+	if (ret)
+		return ret;
 	arm64_scan_memory(m);
 	if (dt->has_initrd) {
 		m->phys_initrd_start = dt->initrd_start;
@@ -378,5 +471,10 @@ int kmm_arm64_setup_arch(struct kmm_machine *m, const struct kmm_dt *dt, u64 ker
 	kmm_printk(&m->env, "efi: UEFI not found.");
 	arm64_memblock_init(m);
 	early_init_fdt_scan_reserved_mem(m);
-	return 0;
+	ret = arm64_paging_init(m, err, errlen);
+	if (!ret)
+		ret = unflatten_device_tree(m, err, errlen);
+	if (!ret)
+		ret = arm64_bootmem_init(m, err, errlen);
+	return ret ? ret : request_standard_resources(m, err, errlen);
 }

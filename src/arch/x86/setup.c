@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: MIT
 /*
  * setup.c - the memory part of x86 setup_arch() (Linux 6.1
- * arch/x86/kernel/setup.c), from the firmware map to the first MEMBLOCK
- * dump.
+ * arch/x86/kernel/setup.c), from the firmware map through NUMA setup;
+ * setup_late.c continues from initmem_init() to the end of setup_arch().
  *
  * Order, as Linux runs it:
  *   early_reserve_memory()    kernel image, low 64K, initrd, setup_data, BIOS
@@ -14,10 +14,16 @@
  *   find_smp_config()         MP table reservations
  *   reserve_brk()             the kernel's brk area in use
  *   e820__memblock_setup()    RAM into memblock, trimmed to pages, dumped
+ * and then (kmm_x86_setup_memory()):
+ *   reserve_real_mode(), init_mem_mapping(), reserve_initrd(),
+ *   acpi_reserve_initial_tables(), x86_64 NUMA (SRAT/SLIT or one faked
+ *   node, numa=fake=N, NODE_DATA, the second dump), x86_setup_arch_late().
  */
 #include <kmm/error.h>
 #include <kmm/lib.h>
 #include <kmm/machine.h>
+
+#include "x86.h"
 
 #define PAGE_SIZE 4096ULL
 #define SZ_64K 0x10000ULL
@@ -755,6 +761,10 @@ static int x86_numa_register_memblks(struct kmm_machine *m, char *err, size_t er
 		memblock_set_node(mb, m->numa_blks[i].start,
 				  m->numa_blks[i].end - m->numa_blks[i].start, &mb->reserved,
 				  m->numa_blks[i].nid);
+	/* possible nodes: those parsed (CPUs too) and those with memory blocks */
+	m->node_possible_map = m->nodes_parsed;
+	for (i = 0; i < m->nr_numa_blks; i++)
+		m->node_possible_map |= 1ULL << (m->numa_blks[i].nid & 63);
 	m->nr_nodes = 0;
 	for (int nid = 0; nid < KMM_MAX_NUMNODES; nid++) {
 		u64 start = (u64)m->max_pfn << 12, end = 0;
@@ -970,7 +980,10 @@ int kmm_x86_setup_memory(struct kmm_machine *m, char *err, size_t errlen)
 	if (ret)
 		return ret;
 	x86_acpi_reserve_tables(m);
-	if (m->kernel.arch != KMM_ARCH_X86_64 || !m->kernel.numa)
-		return 0;
-	return x86_numa_init(m, err, errlen);
+	if (m->kernel.arch == KMM_ARCH_X86_64 && m->kernel.numa) {
+		ret = x86_numa_init(m, err, errlen);
+		if (ret)
+			return ret;
+	}
+	return x86_setup_arch_late(m, err, errlen);
 }

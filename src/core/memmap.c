@@ -1,0 +1,111 @@
+// SPDX-License-Identifier: MIT
+/*
+ * memmap.c - where a page frame's descriptor and its pageblock bits live,
+ * for both memory models (see kmm/page_alloc.h).
+ *
+ * SPARSEMEM_VMEMMAP (x86_64, arm64): the struct page is found through the
+ * vmemmap tables sparse_init() built, the pageblock bits in the section's
+ * usemap.  FLATMEM (i386): node 0's mem_map, and each zone's own pageblock
+ * bitmap that free_area_init() allocated.  Pageblock bits are Linux's: 4 per
+ * pageblock (3 migratetype bits and the compaction skip bit), packed in
+ * little-endian longs, so a pageblock's nibble is at bit index
+ * (block number * 4) of the bitmap.
+ */
+#include <kmm/lib.h>
+#include <kmm/machine.h>
+#include <kmm/page_alloc.h>
+#include <kmm/sparse.h>
+
+#define NR_PAGEBLOCK_BITS 4
+#define MIGRATETYPE_MASK 7u
+
+bool kmm_pfn_has_memmap(const struct kmm_machine *m, unsigned long pfn)
+{
+	return kmm_pfn_valid(m, pfn) && kmm_pfn_to_page_phys(m, pfn) != KMM_PHYS_ADDR_MAX;
+}
+
+struct kmm_page *kmm_pfn_to_page(const struct kmm_machine *m, unsigned long pfn)
+{
+	u64 pa;
+
+	if (!kmm_pfn_valid(m, pfn) || !m->env.phys_to_virt)
+		return NULL;
+	pa = kmm_pfn_to_page_phys(m, pfn);
+	if (pa == KMM_PHYS_ADDR_MAX)
+		return NULL;
+	return m->env.phys_to_virt(m->env.opaque, pa);
+}
+
+static int pfn_node(const struct kmm_machine *m, unsigned long pfn)
+{
+	int nid = 0;
+
+	if (m->kernel.sparsemem_vmemmap)
+		nid = kmm_sparse_section_nid(m, kmm_pfn_to_section_nr(pfn));
+	return nid >= 0 && nid < KMM_MAX_NUMNODES ? nid : -1;
+}
+
+struct kmm_zone *kmm_pfn_zone(struct kmm_machine *m, unsigned long pfn)
+{
+	int nid = pfn_node(m, pfn);
+
+	if (nid < 0)
+		return NULL;
+	for (unsigned int i = 0; i < m->zone_layout.nr; i++) {
+		struct kmm_zone *z = &m->node[nid].zones[i];
+
+		if (z->spanned_pages && pfn >= z->zone_start_pfn &&
+		    pfn < z->zone_start_pfn + z->spanned_pages)
+			return z;
+	}
+	return NULL;
+}
+
+/* the byte holding @pfn's pageblock nibble and the nibble's shift, or NULL */
+static u8 *pageblock_byte(const struct kmm_machine *m, unsigned long pfn, unsigned int *shift)
+{
+	unsigned long bitidx;
+	u64 base;
+	u8 *p;
+
+	if (!m->env.phys_to_virt)
+		return NULL;
+	if (m->kernel.sparsemem_vmemmap) {
+		base = kmm_sparse_pageblock_flags_phys(m, pfn);
+		bitidx = ((pfn & (kmm_section_nr_to_pfn(1) - 1)) >> KMM_PAGEBLOCK_ORDER) *
+			 NR_PAGEBLOCK_BITS;
+	} else {
+		const struct kmm_zone *z = kmm_pfn_zone((struct kmm_machine *)m, pfn);
+
+		if (!z)
+			return NULL;
+		base = z->pageblock_flags;
+		bitidx = ((pfn - (z->zone_start_pfn & ~(KMM_PAGEBLOCK_NR_PAGES - 1))) >>
+			  KMM_PAGEBLOCK_ORDER) * NR_PAGEBLOCK_BITS;
+	}
+	if (!base || base == KMM_PHYS_ADDR_MAX)
+		return NULL;
+	p = m->env.phys_to_virt(m->env.opaque, base);
+	if (!p)
+		return NULL;
+	*shift = bitidx & 7;
+	return p + bitidx / 8;
+}
+
+enum kmm_migratetype kmm_get_pageblock_migratetype(const struct kmm_machine *m, unsigned long pfn)
+{
+	unsigned int shift;
+	const u8 *b = pageblock_byte(m, pfn, &shift);
+
+	return b ? (enum kmm_migratetype)((*b >> shift) & MIGRATETYPE_MASK) : KMM_MIGRATE_UNMOVABLE;
+}
+
+void kmm_set_pageblock_migratetype(struct kmm_machine *m, unsigned long pfn,
+				   enum kmm_migratetype mt)
+{
+	unsigned int shift;
+	u8 *b = pageblock_byte(m, pfn, &shift);
+
+	if (b)
+		*b = (u8)((*b & ~(MIGRATETYPE_MASK << shift)) | ((unsigned int)mt << shift));
+}

@@ -1,0 +1,174 @@
+// SPDX-License-Identifier: MIT
+/*
+ * start_kernel.c - the memory steps of start_kernel() (Linux 6.1
+ * init/main.c) after setup_arch(); see kmm/start_kernel.h.
+ *
+ * So far: setup_command_line().  The kernel keeps two copies of the boot
+ * command line in memblock memory: saved_command_line (for /proc/cmdline;
+ * room for bootconfig's extra arguments and init arguments, which kmm's
+ * machines do not have) and static_command_line (what parse_args() edits).
+ * Each is strlen(boot_command_line) + 1 bytes, allocated with
+ * memblock_alloc(len, SMP_CACHE_BYTES) in that order.
+ */
+#include <kmm/error.h>
+#include <kmm/lib.h>
+#include <kmm/mem_init.h>
+#include <kmm/page_alloc.h>
+#include <kmm/start_kernel.h>
+
+#define SMP_CACHE_BYTES 64 /* L1_CACHE_BYTES of the x86 and arm64 builds kmm models */
+
+/* one copy of @text in memblock memory, or -KMM_ENOMEM with Linux's panic text */
+static int copy_command_line(struct kmm_machine *m, const char *text, size_t len, char *err,
+			     size_t errlen)
+{
+	char *copy = memblock_alloc_try_nid_caller(&m->memblock, len, SMP_CACHE_BYTES,
+						   MEMBLOCK_LOW_LIMIT, MEMBLOCK_ALLOC_ACCESSIBLE,
+						   NUMA_NO_NODE, "start_kernel");
+
+	if (!copy) {
+		kmm_snprintf(err, errlen, "setup_command_line: Failed to allocate %zu bytes", len);
+		return -KMM_ENOMEM;
+	}
+	kmm_memcpy(copy, text, len);
+	return 0;
+}
+
+/* setup_command_line(): saved_command_line, then static_command_line */
+static int setup_command_line(struct kmm_machine *m, char *err, size_t errlen)
+{
+	const char *boot_command_line = m->cmdline.raw;
+	size_t len = kmm_strlen(boot_command_line) + 1;
+	int ret;
+
+	ret = copy_command_line(m, boot_command_line, len, err, errlen);
+	if (ret)
+		return ret;
+	return copy_command_line(m, boot_command_line, len, err, errlen);
+}
+
+int kmm_start_kernel_early(struct kmm_machine *m, char *err, size_t errlen)
+{
+	return setup_command_line(m, err, errlen);
+}
+
+/*
+ * Boot parameters Linux 6.1 knows (an __setup() or early_param() of the
+ * Debian builds) among those kmm's machines use; print_unknown_bootoptions()
+ * lists every other word that is not a module parameter (no '.').
+ */
+static const char *const known_params[] = {
+	"console", "earlyprintk", "earlycon", "rdinit", "init", "root", "ro", "rw", "quiet",
+	"debug", "loglevel", "ignore_loglevel", "panic", "memblock", "mem", "memmap", "numa",
+	"hugepages", "hugepagesz", "default_hugepagesz", "kernelcore", "movablecore",
+	"crashkernel", "percpu_alloc", "cma", "vmalloc", "highmem", "movable_node",
+	"dhash_entries", "ihash_entries", "mhash_entries", "mphash_entries", "thash_entries",
+	"uhash_entries", "hashdist", "transparent_hugepage", "acpi", "noapic", "nosmp",
+	"maxcpus", "nr_cpus", "swiotlb", "iommu", "efi", "noefi", "nohugevmalloc",
+};
+
+static bool param_known(const char *name)
+{
+	for (size_t i = 0; i < sizeof(known_params) / sizeof(known_params[0]); i++)
+		if (!kmm_strcmp(name, known_params[i]))
+			return true;
+	return kmm_strchr(name, '.') != NULL;
+}
+
+/*
+ * "Kernel command line:" and print_unknown_bootoptions(): the unknown words
+ * are gathered in a memblock buffer (" word" each, plus the NUL), printed,
+ * and the buffer freed again.
+ */
+static int print_command_line(struct kmm_machine *m, char *err, size_t errlen)
+{
+	size_t len = 1;
+	char *buf, *p;
+
+	kmm_printk(&m->env, "Kernel command line: %s", m->cmdline.raw);
+	for (unsigned int i = 0; i < m->cmdline.nr_params; i++)
+		if (!param_known(m->cmdline.params[i].name))
+			len += 1 + kmm_strlen(m->cmdline.params[i].name) +
+			       (m->cmdline.params[i].value ? 1 + kmm_strlen(m->cmdline.params[i].value) : 0);
+	if (len == 1)
+		return 0;
+	buf = memblock_alloc_try_nid_caller(&m->memblock, len, SMP_CACHE_BYTES, MEMBLOCK_LOW_LIMIT,
+					    MEMBLOCK_ALLOC_ACCESSIBLE, NUMA_NO_NODE, "start_kernel");
+	if (!buf) {
+		kmm_snprintf(err, errlen, "%s: Failed to allocate %zu bytes", "print_unknown_bootoptions", len);
+		return -KMM_ENOMEM;
+	}
+	p = buf;
+	for (unsigned int i = 0; i < m->cmdline.nr_params; i++) {
+		const struct kmm_param *pa = &m->cmdline.params[i];
+
+		if (param_known(pa->name))
+			continue;
+		p += kmm_snprintf(p, len - (size_t)(p - buf), " %s%s%s", pa->name, pa->value ? "=" : "",
+				  pa->value ? pa->value : "");
+	}
+	kmm_printk(&m->env, "Unknown kernel command line parameters \"%s\", will be passed to user space.",
+		   buf + 1);
+	memblock_free(&m->memblock, buf, len);
+	return 0;
+}
+
+/*
+ * trap_init() -> setup_cpu_entry_areas(): the cpu_entry_area's page tables,
+ * built while memblock is the allocator.  x86_64 (spp_getpage) needs a PUD,
+ * a PMD and a PTE page below its empty PGD slot; i386 PAE (populate_extra_pte
+ * through alloc_low_pages, inside the mapped low memory) two PTE pages.
+ */
+static int cpu_entry_area_tables(struct kmm_machine *m, char *err, size_t errlen)
+{
+	for (int i = 0; i < (m->kernel.arch == KMM_ARCH_X86_64 ? 3 : 2); i++) {
+		bool ok;
+
+		if (m->kernel.arch == KMM_ARCH_X86_64)
+			ok = memblock_alloc_try_nid_caller(&m->memblock, 4096, 4096, MEMBLOCK_LOW_LIMIT,
+							   MEMBLOCK_ALLOC_ACCESSIBLE, NUMA_NO_NODE,
+							   "spp_getpage") != NULL;
+		else
+			ok = memblock_phys_alloc_range(&m->memblock, 4096, 4096, 0x100000,
+						       (u64)m->max_low_pfn << 12) != 0;
+		if (!ok) {
+			kmm_snprintf(err, errlen, "cpu_entry_area: cannot allocate a page table");
+			return -KMM_ENOMEM;
+		}
+	}
+	return 0;
+}
+
+int kmm_start_kernel_mm(struct kmm_machine *m, char *err, size_t errlen)
+{
+	int ret;
+
+	ret = kmm_setup_per_cpu_areas(m, err, errlen);
+	if (!ret)
+		ret = kmm_build_all_zonelists(m, err, errlen);
+	if (!ret)
+		ret = print_command_line(m, err, errlen);
+	if (!ret)
+		ret = kmm_hash_tables_early(m, err, errlen);
+	if (!ret && m->kernel.arch != KMM_ARCH_ARM64)
+		ret = cpu_entry_area_tables(m, err, errlen);
+	if (ret)
+		return ret;
+	/* mm_init() -> mem_init() */
+	for (int nid = 0; nid < KMM_MAX_NUMNODES; nid++)
+		for (unsigned int z = 0; z < m->zone_layout.nr; z++)
+			kmm_zone_free_lists_init(&m->node[nid].zones[z]);
+	kmm_memmap_init(m);
+	kmm_memblock_free_all(m);
+	if (m->kernel.highmem)
+		kmm_set_highmem_pages_init(m);
+	kmm_mem_init_print_info(m);
+	/* kernel_init_freeable(): deferred struct pages, then the initcalls */
+	for (int nid = 0; nid < KMM_MAX_NUMNODES; nid++)
+		if (m->node[nid].online)
+			kmm_deferred_init_memmap(m, nid);
+	ret = kmm_hash_tables_late(m, err, errlen);
+	if (!ret)
+		ret = kmm_boot_watermarks(m, err, errlen);
+	return ret;
+}
