@@ -581,7 +581,8 @@ static void arm64_numa_err_memory_without_node(void **state)
 	assert_int_equal(fdt_delprop(b->blob, fdt_path_offset(b->blob, "/memory@c0000000"),
 				     "numa-node-id"), 0);
 	boot_ok(b, NULL);
-	expect_line(b, "NUMA: Warning: invalid memblk node 16 [mem 0x00000000c0000000-0x000000013fffffff]");
+	expect_line(b, "NUMA: Warning: invalid memblk node 16 "
+		       "[mem 0x00000000c0000000-0x000000013fffffff]");
 	expect_fallback(b);
 	boot_free(b);
 }

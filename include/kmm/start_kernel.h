@@ -35,4 +35,12 @@ int kmm_start_kernel_early(struct kmm_machine *m, char *err, size_t errlen);
  */
 int kmm_start_kernel_mm(struct kmm_machine *m, char *err, size_t errlen);
 
+/*
+ * kmm_boot_validate - every *_validate() walker of a booted machine: sparse
+ * sections, zone sizes, zonelists, the percpu chunk, hash tables,
+ * watermarks and each zone's free lists.  Debug builds run it at the end of
+ * kmm_start_kernel_mm().
+ */
+bool kmm_boot_validate(const struct kmm_machine *m);
+
 #endif /* KMM_START_KERNEL_H */

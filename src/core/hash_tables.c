@@ -60,36 +60,36 @@ struct hash_desc {
 #define Z KMM_HASH_ZERO
 static const struct hash_desc hash_descs[KMM_HASH_NR] = {
 	/* fs/dcache.c, fs/inode.c: one bucket per 8 KiB / 16 KiB of low memory */
-	[KMM_HASH_DENTRY] = { "Dentry cache", KMM_STRUCT_HLIST_BL_HEAD, .scale = 13, .flags = Z },
-	[KMM_HASH_INODE] = { "Inode-cache", KMM_STRUCT_HLIST_HEAD, .scale = 14, .flags = Z },
+	[KMM_HASH_DENTRY] = { .name = "Dentry cache", .bucket = KMM_STRUCT_HLIST_BL_HEAD, .scale = 13, .flags = Z },
+	[KMM_HASH_INODE] = { .name = "Inode-cache", .bucket = KMM_STRUCT_HLIST_HEAD, .scale = 14, .flags = Z },
 	/* fs/namespace.c: one per 512 KiB */
-	[KMM_HASH_MOUNT] = { "Mount-cache", KMM_STRUCT_HLIST_HEAD, .scale = 19, .flags = Z },
-	[KMM_HASH_MOUNTPOINT] = { "Mountpoint-cache", KMM_STRUCT_HLIST_HEAD, .scale = 19,
+	[KMM_HASH_MOUNT] = { .name = "Mount-cache", .bucket = KMM_STRUCT_HLIST_HEAD, .scale = 19, .flags = Z },
+	[KMM_HASH_MOUNTPOINT] = { .name = "Mountpoint-cache", .bucket = KMM_STRUCT_HLIST_HEAD, .scale = 19,
 				  .flags = Z },
 	/* kernel/futex: exactly the size asked (the caller sets both limits to it) */
-	[KMM_HASH_FUTEX] = { "futex", KMM_STRUCT_FUTEX_HASH_BUCKET },
+	[KMM_HASH_FUTEX] = { .name = "futex", .bucket = KMM_STRUCT_FUTEX_HASH_BUCKET },
 	/* fs/quota/dquot.c: one page of hlist_heads, no alloc_large_system_hash() */
-	[KMM_HASH_DQUOT] = { "VFS: Dquot-cache", KMM_STRUCT_HLIST_HEAD },
+	[KMM_HASH_DQUOT] = { .name = "VFS: Dquot-cache", .bucket = KMM_STRUCT_HLIST_HEAD },
 	/* net/ipv4/route.c: an atomic_t and a u32 per bucket, one per 64 KiB */
-	[KMM_HASH_IP_IDENTS] = { "IP idents", KMM_STRUCT_NR, .fixed = 8, .scale = 16, .flags = Z,
+	[KMM_HASH_IP_IDENTS] = { .name = "IP idents", .bucket = KMM_STRUCT_NR, .fixed = 8, .scale = 16, .flags = Z,
 				 .low_limit = 2048, .high_limit = 256 * 1024 },
 	/* net/ipv4/inet_hashtables.c: listeners one per 2 MiB; 2^16 u32 port perturbations */
-	[KMM_HASH_TCP_LISTEN] = { "tcp_listen_portaddr_hash", KMM_STRUCT_INET_LISTEN_HASHBUCKET,
+	[KMM_HASH_TCP_LISTEN] = { .name = "tcp_listen_portaddr_hash", .bucket = KMM_STRUCT_INET_LISTEN_HASHBUCKET,
 				  .scale = 21, .high_limit = 64 * 1024 },
-	[KMM_HASH_TABLE_PERTURB] = { "Table-perturb", KMM_STRUCT_NR, .fixed = 4,
+	[KMM_HASH_TABLE_PERTURB] = { .name = "Table-perturb", .bucket = KMM_STRUCT_NR, .fixed = 4,
 				     .low_limit = 1 << 16, .high_limit = 1 << 16 },
 	/* net/ipv4/tcp.c: one per 128 KiB; bind holds bhash and bhash2 side by side */
-	[KMM_HASH_TCP_ESTABLISHED] = { "TCP established", KMM_STRUCT_INET_EHASH_BUCKET,
+	[KMM_HASH_TCP_ESTABLISHED] = { .name = "TCP established", .bucket = KMM_STRUCT_INET_EHASH_BUCKET,
 				       .scale = 17, .high_limit = 512 * 1024 },
-	[KMM_HASH_TCP_BIND] = { "TCP bind", KMM_STRUCT_INET_BIND_HASHBUCKET, .per_entry = 2,
+	[KMM_HASH_TCP_BIND] = { .name = "TCP bind", .bucket = KMM_STRUCT_INET_BIND_HASHBUCKET, .per_entry = 2,
 				.scale = 17, .high_limit = 64 * 1024 },
 	/* net/mptcp/token.c: one per MiB */
-	[KMM_HASH_MPTCP_TOKEN] = { "MPTCP token", KMM_STRUCT_TOKEN_BUCKET, .scale = 20, .flags = Z,
+	[KMM_HASH_MPTCP_TOKEN] = { .name = "MPTCP token", .bucket = KMM_STRUCT_TOKEN_BUCKET, .scale = 20, .flags = Z,
 				   .high_limit = 64 * 1024 },
 	/* net/ipv4/udp.c: hash and hash2 side by side, one per 2 MiB, 256..65536 */
-	[KMM_HASH_UDP] = { "UDP", KMM_STRUCT_UDP_HSLOT, .per_entry = 2, .scale = 21,
+	[KMM_HASH_UDP] = { .name = "UDP", .bucket = KMM_STRUCT_UDP_HSLOT, .per_entry = 2, .scale = 21,
 			   .low_limit = 256, .high_limit = 64 * 1024 },
-	[KMM_HASH_UDPLITE] = { "UDP-Lite", KMM_STRUCT_UDP_HSLOT, .per_entry = 2, .scale = 21,
+	[KMM_HASH_UDPLITE] = { .name = "UDP-Lite", .bucket = KMM_STRUCT_UDP_HSLOT, .per_entry = 2, .scale = 21,
 			       .low_limit = 256, .high_limit = 64 * 1024 },
 };
 #undef Z

@@ -10,7 +10,9 @@
  * Each is strlen(boot_command_line) + 1 bytes, allocated with
  * memblock_alloc(len, SMP_CACHE_BYTES) in that order.
  */
+#include <kmm/check.h>
 #include <kmm/error.h>
+#include <kmm/free_area.h>
 #include <kmm/lib.h>
 #include <kmm/mem_init.h>
 #include <kmm/page_alloc.h>
@@ -170,5 +172,19 @@ int kmm_start_kernel_mm(struct kmm_machine *m, char *err, size_t errlen)
 	ret = kmm_hash_tables_late(m, err, errlen);
 	if (!ret)
 		ret = kmm_boot_watermarks(m, err, errlen);
+	if (!ret)
+		KMM_CHECK_EXPENSIVE(&m->env, kmm_boot_validate(m));
 	return ret;
+}
+
+bool kmm_boot_validate(const struct kmm_machine *m)
+{
+	bool ok = kmm_sparse_validate(m) && kmm_free_area_validate(m) &&
+		  kmm_zonelists_validate(m) && kmm_percpu_validate(m) &&
+		  kmm_hash_tables_validate(m) && kmm_wmark_validate(m);
+
+	for (int nid = 0; ok && nid < KMM_MAX_NUMNODES; nid++)
+		for (unsigned int z = 0; ok && m->node[nid].online && z < m->zone_layout.nr; z++)
+			ok = kmm_free_lists_validate(m, &m->node[nid].zones[z]);
+	return ok;
 }
