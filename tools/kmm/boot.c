@@ -56,10 +56,10 @@ static void boot_usage(FILE *f)
 		"                      e820 setup_data updates, EFI map, ACPI table locations,\n"
 		"                      SRAT, MP table, RAMDISK, CPU count.  A plain e820 table\n"
 		"                      ('0xSTART 0xSIZE TYPE' or '0xSTART-0xEND TYPE' lines) works too\n"
-		"  --numa-distance F   the SLIT distance matrix, one row per line (accepted; the\n"
-		"                      distances themselves are used from the zonelists on)\n"
+		"  --numa-distance F   the SLIT distance matrix, one row per line (accepted, not\n"
+		"                      read yet: x86 nodes get 10 local / 20 remote)\n"
 		"  --dtb FILE          flattened device tree (arm64), with --dtb-addr (where the\n"
-		"                      boot loader put it; 6.1 does not reserve it) and\n"
+		"                      boot loader put it; Linux reserves the tree there) and\n"
 		"                      --kernel-load (the Image's address, default 0x40200000)\n"
 		"  --system-map FILE   the kernel's System.map (image layout)\n"
 		"  --kernel-config F   the kernel's .config\n"
@@ -325,12 +325,14 @@ static int arm64_write_memblock_debugfs(const char *dir, const struct memblock *
 
 /*
  * The arm64 path: the device tree (libfdt), its /chosen command line unless
- * --cmdline, the Image at --kernel-load; kmm runs setup_arch() (to the
- * first MEMBLOCK dump and the resource table) and start_kernel()'s early
- * steps, and writes the memblock debugfs files with --output-dir.
+ * --cmdline, the Image at --kernel-load; kmm runs setup_arch() and
+ * start_kernel()'s memory path, and writes the memblock debugfs files with
+ * --output-dir.  The tree stays allocated after a boot (the /proc views
+ * read its cpus); the next boot frees it.
  */
 static int boot_arm64(const struct boot_opts *o, struct kmm_machine *m, char *err, size_t errlen)
 {
+	static struct kmm_dt *kept_dt; /* the last booted tree, see above */
 	char *map = NULL, *cfg = NULL;
 	void *blob = NULL;
 	size_t blob_len = 0;
@@ -375,15 +377,18 @@ static int boot_arm64(const struct boot_opts *o, struct kmm_machine *m, char *er
 		goto out;
 	if (kmm_arm64_setup_arch(m, dt, load, err, errlen))
 		goto out;
-	if (kmm_start_kernel_early(m, err, errlen))
+	if (kmm_start_kernel_early(m, err, errlen) || kmm_start_kernel_mm(m, err, errlen))
 		goto out;
 	if (o->output_dir && arm64_write_memblock_debugfs(o->output_dir, &m->memblock, err, errlen))
 		goto out;
-	fprintf(stderr, "kmm boot: stopped early: arm64 is simulated through setup_arch() and "
-			"start_kernel()'s early steps\n");
+	m->booted = true;
+	free(kept_dt);
+	kept_dt = dt;
+	dt = NULL;
 	ret = 0;
 out:
-	m->dt = NULL; /* freed below */
+	if (dt)
+		m->dt = NULL; /* freed below */
 	free(dt);
 	free(blob);
 	free(map);

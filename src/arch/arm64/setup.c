@@ -37,7 +37,7 @@
 #define LINEAR_REGION_SIZE (1ULL << 47)   /* PAGE_END - PAGE_OFFSET, VA_BITS 48 */
 #define CMA_MIN_ALIGNMENT_BYTES ARM64_CMA_MIN_ALIGNMENT_BYTES
 #define SMP_CACHE_BYTES ARM64_SMP_CACHE_BYTES
-#define SIZEOF_DEVICE_NODE_ALIGN 8        /* __alignof__(struct device_node), 64-bit */
+#define DEVICE_NODE_ALIGN 8               /* __alignof__(struct device_node), 64-bit */
 #define SIZEOF_RESOURCE 64                /* sizeof(struct resource), 64-bit (pahole) */
 
 #define MIN_FDT_ALIGN 8
@@ -409,12 +409,12 @@ static int unflatten_device_tree(struct kmm_machine *m, char *err, size_t errlen
 			     (unsigned long long)k->struct_size[KMM_STRUCT_PROPERTY]);
 		return -KMM_EINVAL;
 	}
-	if (!memblock_alloc_try_nid_caller(&m->memblock, size, SIZEOF_DEVICE_NODE_ALIGN,
+	if (!memblock_alloc_try_nid_caller(&m->memblock, size, DEVICE_NODE_ALIGN,
 					   MEMBLOCK_LOW_LIMIT, MEMBLOCK_ALLOC_ACCESSIBLE, NUMA_NO_NODE,
 					   "early_init_dt_alloc_memory_arch")) {
 		kmm_snprintf(err, errlen,
 			     "early_init_dt_alloc_memory_arch: Failed to allocate %llu bytes align=0x%x",
-			     (unsigned long long)size, SIZEOF_DEVICE_NODE_ALIGN);
+			     (unsigned long long)size, DEVICE_NODE_ALIGN);
 		return -KMM_ENOMEM;
 	}
 	return 0;
