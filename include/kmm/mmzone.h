@@ -120,4 +120,14 @@ void kmm_zone_layout_init(struct kmm_zone_layout *l, const struct kmm_kernel *k)
 /* kmm_zone_layout_index - zone_idx() of @kind, or -1 when the build has no such zone. */
 int kmm_zone_layout_index(const struct kmm_zone_layout *l, enum kmm_zone_kind kind);
 
+struct kmm_machine;
+
+/*
+ * kmm_zones_check - the zone counters zonelists and watermarks divide by:
+ * a zone layout is set (free_area_init ran) and every online node's zones
+ * have present <= spanned and managed <= present.  Returns 0 or -KMM_EINVAL
+ * with @err naming the node, zone and figures.
+ */
+int kmm_zones_check(const struct kmm_machine *m, char *err, size_t errlen);
+
 #endif /* KMM_MMZONE_H */

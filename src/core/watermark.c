@@ -350,34 +350,9 @@ int kmm_setup_per_zone_lowmem_reserve(struct kmm_machine *m, char *err, size_t e
 	return 0;
 }
 
-/* Zones' counters must be sane before any division by their sums. */
-static int check_zones(const struct kmm_machine *m, char *err, size_t errlen)
-{
-	if (m->zone_layout.nr == 0 || m->zone_layout.nr > KMM_MAX_NR_ZONES) {
-		kmm_snprintf(err, errlen,
-			     "zone layout not set: %u zones (free_area_init has not run)",
-			     m->zone_layout.nr);
-		return -KMM_EINVAL;
-	}
-	for_each_online_nid(m, nid) {
-		for (unsigned int i = 0; i < m->zone_layout.nr; i++) {
-			const struct kmm_zone *z = &m->node[nid].zones[i];
-
-			if (z->managed_pages > z->present_pages) {
-				kmm_snprintf(err, errlen,
-					     "node %d zone %s: managed %lu > present %lu", nid,
-					     kmm_zone_kind_name(m->zone_layout.kind[i]),
-					     z->managed_pages, z->present_pages);
-				return -KMM_EINVAL;
-			}
-		}
-	}
-	return 0;
-}
-
 int kmm_init_per_zone_wmark_min(struct kmm_machine *m, char *err, size_t errlen)
 {
-	int ret = check_zones(m, err, errlen);
+	int ret = kmm_zones_check(m, err, errlen);
 
 	if (ret)
 		return ret;

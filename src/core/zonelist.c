@@ -181,39 +181,6 @@ static void build_zonelists_flat(struct kmm_machine *m, int nid)
 	}
 }
 
-/* The zone counters build_all_zonelists() and the watermarks rely on. */
-static int check_zones(const struct kmm_machine *m, char *err, size_t errlen)
-{
-	if (m->zone_layout.nr == 0 || m->zone_layout.nr > KMM_MAX_NR_ZONES) {
-		kmm_snprintf(err, errlen,
-			     "zone layout not set: %u zones (free_area_init has not run)",
-			     m->zone_layout.nr);
-		return -KMM_EINVAL;
-	}
-	for (int nid = 0; nid < KMM_MAX_NUMNODES; nid++) {
-		if (!m->node[nid].online)
-			continue;
-		for (unsigned int i = 0; i < m->zone_layout.nr; i++) {
-			const struct kmm_zone *z = &m->node[nid].zones[i];
-			const char *name = kmm_zone_kind_name(m->zone_layout.kind[i]);
-
-			if (z->present_pages > z->spanned_pages) {
-				kmm_snprintf(err, errlen,
-					     "node %d zone %s: present %lu > spanned %lu", nid,
-					     name, z->present_pages, z->spanned_pages);
-				return -KMM_EINVAL;
-			}
-			if (z->managed_pages > z->present_pages) {
-				kmm_snprintf(err, errlen,
-					     "node %d zone %s: managed %lu > present %lu", nid,
-					     name, z->managed_pages, z->present_pages);
-				return -KMM_EINVAL;
-			}
-		}
-	}
-	return 0;
-}
-
 /* MIGRATE_TYPES of the build: CMA and isolation (all Debian builds) add one each */
 static unsigned long nr_migrate_types(const struct kmm_machine *m)
 {
@@ -227,7 +194,7 @@ int kmm_build_all_zonelists(struct kmm_machine *m, char *err, size_t errlen)
 	unsigned int online = 0;
 	int movable, ret;
 
-	ret = check_zones(m, err, errlen);
+	ret = kmm_zones_check(m, err, errlen);
 	if (ret)
 		return ret;
 	for (int nid = 0; nid < KMM_MAX_NUMNODES; nid++)
