@@ -21,6 +21,19 @@ static bool zone_populated(const struct kmm_zone *z)
 	return z->present_pages != 0;
 }
 
+/* every populated zone of every online node, in /proc order (Linux for_each_populated_zone) */
+#define for_each_populated_zone(m, nid, zi, z)                                              \
+	for (nid = 0; nid < KMM_MAX_NUMNODES; nid++)                                        \
+		for (zi = 0; zi < (m)->zone_layout.nr; zi++)                                \
+			if (!(m)->node[nid].online ||                                       \
+			    !zone_populated(z = &(m)->node[nid].zones[zi])) {               \
+			} else
+
+static const char *zone_name(const struct kmm_machine *m, unsigned int zi)
+{
+	return kmm_zone_kind_name(m->zone_layout.kind[zi]);
+}
+
 static unsigned int nr_cpus(const struct kmm_machine *m)
 {
 	if (m->kernel.arch == KMM_ARCH_ARM64)
@@ -32,7 +45,7 @@ static void zoneinfo_zone(FILE *f, const struct kmm_machine *m, int nid, unsigne
 {
 	const struct kmm_zone *z = &m->node[nid].zones[zi];
 
-	fprintf(f, "Node %d, zone %8s\n", nid, kmm_zone_kind_name(m->zone_layout.kind[zi]));
+	fprintf(f, "Node %d, zone %8s\n", nid, zone_name(m, zi));
 	fprintf(f, "  pages free     %lu\n", z->vm_free_pages);
 	fprintf(f, "        boost    %lu\n", z->watermark_boost);
 	fprintf(f, "        min      %lu\n", z->watermark[KMM_WMARK_MIN]);
@@ -72,20 +85,15 @@ void kmm_view_zoneinfo(FILE *f, const struct kmm_machine *m)
 
 void kmm_view_buddyinfo(FILE *f, const struct kmm_machine *m)
 {
-	for (int nid = 0; nid < KMM_MAX_NUMNODES; nid++) {
-		if (!m->node[nid].online)
-			continue;
-		for (unsigned int zi = 0; zi < m->zone_layout.nr; zi++) {
-			const struct kmm_zone *z = &m->node[nid].zones[zi];
+	const struct kmm_zone *z;
+	unsigned int zi;
+	int nid;
 
-			if (!zone_populated(z))
-				continue;
-			fprintf(f, "Node %d, zone %8s ", nid,
-				kmm_zone_kind_name(m->zone_layout.kind[zi]));
-			for (unsigned int o = 0; o < KMM_MAX_ORDER; o++)
-				fprintf(f, "%6lu ", z->free_area[o].nr_free);
-			fprintf(f, "\n");
-		}
+	for_each_populated_zone(m, nid, zi, z) {
+		fprintf(f, "Node %d, zone %8s ", nid, zone_name(m, zi));
+		for (unsigned int o = 0; o < KMM_MAX_ORDER; o++)
+			fprintf(f, "%6lu ", z->free_area[o].nr_free);
+		fprintf(f, "\n");
 	}
 }
 
@@ -96,30 +104,25 @@ static bool migratetype_shown(const struct kmm_machine *m, unsigned int t)
 
 void kmm_view_pagetypeinfo(FILE *f, const struct kmm_machine *m)
 {
+	const struct kmm_zone *z;
+	unsigned int zi;
+	int nid;
+
 	fprintf(f, "Page block order: %d\n", KMM_PAGEBLOCK_ORDER);
 	fprintf(f, "Pages per block:  %lu\n\n", KMM_PAGEBLOCK_NR_PAGES);
 	fprintf(f, "%-43s ", "Free pages count per migrate type at order");
 	for (unsigned int o = 0; o < KMM_MAX_ORDER; o++)
 		fprintf(f, "%6u ", o);
 	fprintf(f, "\n");
-	for (int nid = 0; nid < KMM_MAX_NUMNODES; nid++) {
-		if (!m->node[nid].online)
-			continue;
-		for (unsigned int zi = 0; zi < m->zone_layout.nr; zi++) {
-			const struct kmm_zone *z = &m->node[nid].zones[zi];
-
-			if (!zone_populated(z))
+	for_each_populated_zone(m, nid, zi, z) {
+		for (unsigned int t = 0; t < KMM_MIGRATE_TYPES; t++) {
+			if (!migratetype_shown(m, t))
 				continue;
-			for (unsigned int t = 0; t < KMM_MIGRATE_TYPES; t++) {
-				if (!migratetype_shown(m, t))
-					continue;
-				fprintf(f, "Node %4d, zone %8s, type %12s ", nid,
-					kmm_zone_kind_name(m->zone_layout.kind[zi]),
-					kmm_migratetype_name(t));
-				for (unsigned int o = 0; o < KMM_MAX_ORDER; o++)
-					fprintf(f, "%6lu ", z->free_area[o].nr[t]);
-				fprintf(f, "\n");
-			}
+			fprintf(f, "Node %4d, zone %8s, type %12s ", nid, zone_name(m, zi),
+				kmm_migratetype_name(t));
+			for (unsigned int o = 0; o < KMM_MAX_ORDER; o++)
+				fprintf(f, "%6lu ", z->free_area[o].nr[t]);
+			fprintf(f, "\n");
 		}
 	}
 	fprintf(f, "\n%-23s", "Number of blocks type ");
@@ -127,29 +130,21 @@ void kmm_view_pagetypeinfo(FILE *f, const struct kmm_machine *m)
 		if (migratetype_shown(m, t))
 			fprintf(f, "%12s ", kmm_migratetype_name(t));
 	fprintf(f, "\n");
-	for (int nid = 0; nid < KMM_MAX_NUMNODES; nid++) {
-		if (!m->node[nid].online)
-			continue;
-		for (unsigned int zi = 0; zi < m->zone_layout.nr; zi++) {
-			const struct kmm_zone *z = &m->node[nid].zones[zi];
-			unsigned long count[KMM_MIGRATE_TYPES] = { 0 };
-			unsigned long pfn, end = z->zone_start_pfn + z->spanned_pages;
+	for_each_populated_zone(m, nid, zi, z) {
+		unsigned long count[KMM_MIGRATE_TYPES] = { 0 };
+		unsigned long pfn, end = z->zone_start_pfn + z->spanned_pages;
 
-			if (!zone_populated(z))
+		for (pfn = z->zone_start_pfn; pfn < end; pfn += KMM_PAGEBLOCK_NR_PAGES) {
+			if (!kmm_pfn_has_memmap(m, pfn) ||
+			    kmm_pfn_zone((struct kmm_machine *)m, pfn) != z)
 				continue;
-			for (pfn = z->zone_start_pfn; pfn < end; pfn += KMM_PAGEBLOCK_NR_PAGES) {
-				if (!kmm_pfn_has_memmap(m, pfn) ||
-				    kmm_pfn_zone((struct kmm_machine *)m, pfn) != z)
-					continue;
-				count[kmm_get_pageblock_migratetype(m, pfn)]++;
-			}
-			fprintf(f, "Node %d, zone %8s ", nid,
-				kmm_zone_kind_name(m->zone_layout.kind[zi]));
-			for (unsigned int t = 0; t < KMM_MIGRATE_TYPES; t++)
-				if (migratetype_shown(m, t))
-					fprintf(f, "%12lu ", count[t]);
-			fprintf(f, "\n");
+			count[kmm_get_pageblock_migratetype(m, pfn)]++;
 		}
+		fprintf(f, "Node %d, zone %8s ", nid, zone_name(m, zi));
+		for (unsigned int t = 0; t < KMM_MIGRATE_TYPES; t++)
+			if (migratetype_shown(m, t))
+				fprintf(f, "%12lu ", count[t]);
+		fprintf(f, "\n");
 	}
 }
 
