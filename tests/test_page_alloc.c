@@ -3,8 +3,8 @@
  * test_page_alloc.c - the buddy free lists, memmap_init and
  * memblock_free_all() on small x86_64 machines built by hand.
  *
- * Every machine: one node, memory [16M, 16M + size) (all ZONE_DMA32 but the
- * first... none: DMA ends at 16M), NODE_DATA at the top, sparse_init and
+ * Every machine: one node, memory [16M, 16M + size), all of it ZONE_DMA32
+ * (ZONE_DMA ends at 16M), NODE_DATA at the top, sparse_init and
  * free_area_init as the boot runs them, then the test's own reservations.
  */
 #include <stdlib.h>

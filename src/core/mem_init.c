@@ -44,7 +44,13 @@ static bool early_page_uninitialised(const struct kmm_machine *m, unsigned long 
 	       pfn >= m->node[nid].first_deferred_pfn;
 }
 
-/* __free_pages_core(): clear the block's descriptors, count it managed, free it */
+/*
+ * __free_pages_core(): count the block managed and free it.  Linux first
+ * clears PG_reserved on every page; kmm never wrote those descriptors (only
+ * reserved ranges and holes are marked, and a free memblock range is
+ * neither), so they are already clean and touching them would only cost
+ * host memory.
+ */
 static void free_pages_core(struct kmm_machine *m, unsigned long pfn, unsigned int order)
 {
 	struct kmm_zone *z = kmm_pfn_zone(m, pfn);
@@ -53,12 +59,6 @@ static void free_pages_core(struct kmm_machine *m, unsigned long pfn, unsigned i
 	if (!z) {
 		kmm_bug(&m->env, __func__, "free memory outside every zone");
 		return;
-	}
-	for (unsigned long i = 0; i < n; i++) {
-		struct kmm_page *p = kmm_pfn_to_page(m, pfn + i);
-
-		if (p && p->flags)
-			kmm_memset(p, 0, sizeof(*p));
 	}
 	z->managed_pages += n;
 	__kmm_free_one_page(m, z, pfn, order, kmm_get_pageblock_migratetype(m, pfn), true);
@@ -258,8 +258,8 @@ void kmm_memmap_init(struct kmm_machine *m)
 
 			if (r->nid != nid || s >= e)
 				continue;
-			for (unsigned long pfn = prev; pfn < s; pfn++)
-				reserve_pages(m, (u64)pfn << PAGE_SHIFT, (u64)(pfn + 1) << PAGE_SHIFT);
+			if (prev < s)
+				reserve_pages(m, (u64)prev << PAGE_SHIFT, (u64)s << PAGE_SHIFT);
 			for (unsigned long pfn = KMM_ALIGN(s, KMM_PAGEBLOCK_NR_PAGES); pfn < e;
 			     pfn += KMM_PAGEBLOCK_NR_PAGES) {
 				if (m->kernel.deferred_struct_page_init && pfn >= pg->first_deferred_pfn)
