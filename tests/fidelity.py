@@ -65,7 +65,9 @@ def case_cmdline(fid, case, args):
             if ln.startswith("append:"):
                 append = ln.split(":", 1)[1].strip()
     extra = os.path.join(case, "cmdline")
-    if os.path.exists(extra):
+    # run.meta's append line is the whole command line QEMU passed (the
+    # case's cmdline file included); the file alone only when it is missing
+    if not append and os.path.exists(extra):
         append = (append + " " + " ".join(l.strip() for l in open(extra)
                                           if l.strip() and not l.lstrip().startswith("#"))).strip()
     return ["--cmdline", append] if append else []

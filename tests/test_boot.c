@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "helpers/kmm_test.h"
+#include "helpers/late_fixture.h"
 
 #include <kmm/bootlog.h>
 #include <kmm/error.h>
@@ -148,6 +149,82 @@ static void boot_fixture(struct booted *b, const char *name, enum kmm_arch arch,
 	free(own_cmdline);
 	free(map);
 	free(cfg);
+}
+
+/*
+ * Boot fixture case @name to the end (start_kernel's memory path, the
+ * initcalls' frees) and expect Linux's late lines and final figures
+ * (tests/fixtures/oracle/late-<arch>-<name>.txt).
+ */
+static void expect_late(const char *name, enum kmm_arch arch)
+{
+	struct booted b;
+	char file[128];
+
+	boot_fixture(&b, name, arch, NULL);
+	if (b.ret == 0)
+		b.ret = kmm_start_kernel_mm(b.m, b.err, sizeof(b.err));
+	if (b.ret)
+		fail_msg("boot failed: %s", b.err);
+	snprintf(file, sizeof(file), "late-%s-%s.txt", arch == KMM_ARCH_X86_64 ? "x86_64" : "i386",
+		 name);
+	kmm_test_expect_late(b.t->lines, b.t->nr_lines, b.m, file);
+	free(b.m);
+	kmm_test_env_free(b.t);
+}
+
+/* RAM above 4G: a 64 MiB swiotlb below 4G; then SMP alternatives, initrd, init and rodata gaps */
+static void late_x86_64_pc_4G(void **state)
+{
+	(void)state;
+	expect_late("pc-4G", KMM_ARCH_X86_64);
+}
+
+/* the crash kernel takes 256M below 4G, so the swiotlb goes below it */
+static void late_x86_64_crashkernel(void **state)
+{
+	(void)state;
+	expect_late("pc-4G-crashkernel256M", KMM_ARCH_X86_64);
+}
+
+/* i386 PAE with RAM above 4G: the swiotlb (16-byte slots) is capped by lowmem */
+static void late_i386_pc_4G(void **state)
+{
+	(void)state;
+	expect_late("pc-4G", KMM_ARCH_I386);
+}
+
+/*
+ * swiotlb=noforce on a 4 GiB machine: no bounce buffer, the 64 MiB stay
+ * free; swiotlb=force on a 2 GiB one: a pool though all RAM is below 4G,
+ * and swiotlb=2048,3 sizes it (4 MiB) with the areas rounded up to 4.
+ */
+static void swiotlb_options(void **state)
+{
+	const char *base = "console=ttyS0 earlyprintk=ttyS0 rdinit=/init nokaslr memblock=debug panic=-1";
+	char cmdline[256];
+	struct booted b;
+
+	(void)state;
+	snprintf(cmdline, sizeof(cmdline), "%s swiotlb=noforce", base);
+	boot_fixture(&b, "pc-4G", KMM_ARCH_X86_64, cmdline);
+	assert_int_equal(b.ret, 0);
+	assert_int_equal(kmm_start_kernel_mm(b.m, b.err, sizeof(b.err)), 0);
+	assert_int_equal(b.m->swiotlb.nslabs, 0);
+	assert_int_equal(kmm_test_find_line(b.t, 0, "software IO TLB: area num 1."), -1);
+	free(b.m);
+	kmm_test_env_free(b.t);
+
+	snprintf(cmdline, sizeof(cmdline), "%s swiotlb=2048,3,force", base);
+	boot_fixture(&b, "pc-2G", KMM_ARCH_X86_64, cmdline);
+	assert_int_equal(b.ret, 0);
+	assert_int_equal(kmm_start_kernel_mm(b.m, b.err, sizeof(b.err)), 0);
+	assert_int_equal(b.m->swiotlb.nslabs, 2048);
+	assert_int_equal(b.m->swiotlb.nareas, 4);
+	assert_true(b.m->swiotlb.start + (4ULL << 20) <= (1ULL << 32));
+	assert_true(kmm_test_find_line(b.t, 0, "software IO TLB: area num 4.") >= 0);
+	free(b.m);
+	kmm_test_env_free(b.t);
 }
 
 static void booted_free(struct booted *b)
@@ -616,6 +693,10 @@ int main(void)
 		cmocka_unit_test(bad_bootlog_ramdisk),
 		cmocka_unit_test(bad_bootlog_srat),
 		cmocka_unit_test(bad_no_firmware_map),
+		cmocka_unit_test(late_x86_64_pc_4G),
+		cmocka_unit_test(late_x86_64_crashkernel),
+		cmocka_unit_test(late_i386_pc_4G),
+		cmocka_unit_test(swiotlb_options),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

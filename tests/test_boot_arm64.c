@@ -21,12 +21,14 @@
 #include <libfdt.h>
 
 #include "helpers/kmm_test.h"
+#include "helpers/late_fixture.h"
 
 #include <kmm/error.h>
 #include <kmm/fdt.h>
 #include <kmm/lib.h>
 #include <kmm/machine.h>
 #include <kmm/memblock_debugfs.h>
+#include <kmm/start_kernel.h>
 
 #define BLOB_SIZE (1 << 20) /* QEMU's tree size, which Linux reserves */
 #define DTB_ADDR 0x48200000ULL
@@ -316,6 +318,39 @@ static void boot_case(const char *tree, const char *cmdline)
 	boot_ok(b, cmdline);
 	expect_linux(b, tree);
 	boot_free(b);
+}
+
+/*
+ * Boot @tree to the end (start_kernel's memory path and the initcalls'
+ * frees) and expect Linux's late lines and final figures
+ * (tests/fixtures/oracle/late-arm64-<tree>.txt).
+ */
+static void boot_late(const char *tree)
+{
+	struct boot *b = boot_new(tree);
+	char file[128];
+
+	boot_ok(b, NULL);
+	if (kmm_start_kernel_early(b->m, b->err, sizeof(b->err)) ||
+	    kmm_start_kernel_mm(b->m, b->err, sizeof(b->err)))
+		fail_msg("boot failed: %s", b->err);
+	snprintf(file, sizeof(file), "late-arm64-%s.txt", tree);
+	kmm_test_expect_late(b->lines, b->nr, b->m, file);
+	boot_free(b);
+}
+
+/* no swiotlb (all RAM is DMA-able); the 64 MiB default CMA area activated as MIGRATE_CMA */
+static void late_arm64_virt_1G(void **state)
+{
+	(void)state;
+	boot_late("virt-1G");
+}
+
+/* RAM above ZONE_DMA: the swiotlb, printed at once; the exact initrd end is freed page-wise */
+static void late_arm64_virt_4G(void **state)
+{
+	(void)state;
+	boot_late("virt-4G");
 }
 
 /* ---------------------------------------------------------------- Linux's logs */
@@ -800,6 +835,8 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(arm64_virt_1G),
+		cmocka_unit_test(late_arm64_virt_1G),
+		cmocka_unit_test(late_arm64_virt_4G),
 		cmocka_unit_test(arm64_virt_4G),
 		cmocka_unit_test(arm64_numa_2nodes_hole),
 		cmocka_unit_test(arm64_rmem_nomap_overlap),

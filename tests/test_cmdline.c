@@ -404,6 +404,35 @@ static void sizes_and_percpu(void **state)
 }
 
 /*
+ * swiotlb=[slabs][,areas][,force|noforce]
+ * Expect slabs rounded up to whole 128-slab segments, the area count kept,
+ * the force words, and what Linux would silently ignore reported.
+ */
+static void swiotlb_forms(void **state)
+{
+	FIX;
+
+	assert_int_equal(parse(f, "swiotlb=1000"), 0);
+	assert_int_equal(c->swiotlb_nslabs, 1024);
+	assert_int_equal(c->swiotlb_nareas, 0);
+	assert_int_equal(c->swiotlb_force, KMM_SWIOTLB_DEFAULT);
+	assert_int_equal(parse(f, "swiotlb=65536,3,force"), 0);
+	assert_int_equal(c->swiotlb_nslabs, 65536);
+	assert_int_equal(c->swiotlb_nareas, 3);
+	assert_int_equal(c->swiotlb_force, KMM_SWIOTLB_FORCE);
+	assert_int_equal(parse(f, "swiotlb=noforce"), 0);
+	assert_int_equal(c->swiotlb_nslabs, 0);
+	assert_int_equal(c->swiotlb_force, KMM_SWIOTLB_NOFORCE);
+	assert_int_equal(parse(f, "swiotlb=,2"), 0);
+	assert_int_equal(c->swiotlb_nareas, 2);
+	ASSERT_BAD("swiotlb=64M", "swiotlb=: unknown value: '64M'");
+	ASSERT_BAD("swiotlb=yes", "swiotlb=: unknown value: 'yes'");
+	ASSERT_BAD("swiotlb=99999999999999", "swiotlb=: invalid slab count: '99999999999999'");
+	ASSERT_BAD("swiotlb=1,99999999", "swiotlb=: invalid count: '1,99999999'");
+	ASSERT_BAD("swiotlb", "swiotlb=: value expected: ''");
+}
+
+/*
  * mem= and memmap= values (checked here, applied by the e820 code).
  * Expect the e820 checkers' messages, and mem=nopentium accepted.
  */
@@ -566,6 +595,7 @@ int main(void)
 		T(cma_forms),
 		T(cma_errors),
 		T(sizes_and_percpu),
+		T(swiotlb_forms),
 		T(mem_memmap_errors),
 		T(error_keeps_the_rest),
 		T(crashkernel_simple),

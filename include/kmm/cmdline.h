@@ -72,6 +72,10 @@ struct kmm_cmdline {
 	bool highmem_set;                  /* highmem= (i386) */
 	u64 highmem_size;
 	enum { KMM_PCPU_FC_AUTO = 0, KMM_PCPU_FC_EMBED, KMM_PCPU_FC_PAGE } percpu_alloc;
+	/* swiotlb=[slabs][,areas][,force|noforce]: 0 = default; slabs rounded up to 128 */
+	unsigned long swiotlb_nslabs;
+	unsigned int swiotlb_nareas;
+	enum { KMM_SWIOTLB_DEFAULT = 0, KMM_SWIOTLB_FORCE, KMM_SWIOTLB_NOFORCE } swiotlb_force;
 };
 
 /*
@@ -99,7 +103,8 @@ struct kmm_cmdline {
  * "fake node count must be at least 1", "not a power of 2", "specified
  * twice", "specified twice without interleaving hugepagesz=", "more than 4
  * hugepage sizes", "per-node counts are not supported", "invalid count",
- * "limit below base + size", "range wraps past 2^64", "unknown allocator";
+ * "limit below base + size", "range wraps past 2^64", "unknown allocator",
+ * "invalid slab count" (swiotlb=);
  * crashkernel= uses Linux's messages ("memory value expected", "'-'
  * expected", "':' expected", "end <= start", "unrecognized char: C"); mem=
  * and memmap= use e820_mem_check()/e820_memmap_check() (kmm/e820.h).

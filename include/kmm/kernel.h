@@ -47,6 +47,8 @@ enum kmm_struct {
 	KMM_STRUCT_PCPU_GROUP_INFO,        /* percpu: one group of alloc_info */
 	KMM_STRUCT_PCPU_BLOCK_MD,          /* percpu: bitmap metadata block */
 	KMM_STRUCT_LIST_HEAD,              /* percpu chunk slot lists */
+	KMM_STRUCT_IO_TLB_SLOT,            /* swiotlb: one per 2 KiB slab */
+	KMM_STRUCT_IO_TLB_AREA,            /* swiotlb: one per area */
 	KMM_STRUCT_NR
 };
 
@@ -60,6 +62,8 @@ struct kmm_kernel_syms {
 	u64 bss_start, bss_stop, brk_base, brk_limit, end, end_of_kernel_reserve;
 	u64 per_cpu_start, per_cpu_end, per_cpu_load;
 	u64 real_mode_blob, real_mode_blob_end, real_mode_relocs;
+	/* freed late (0 = absent): SMP lock prefixes on UP, x86_64's unused decrypted bss */
+	u64 smp_locks, smp_locks_end, start_bss_decrypted_unused, end_bss_decrypted;
 };
 
 struct kmm_kernel {

@@ -130,6 +130,13 @@ struct kmm_machine {
 	unsigned long totalram_pages;  /* pages given to the buddy allocator, deferred ones included */
 	unsigned long totalcma_pages;  /* pages in CMA areas (cma_init_reserved_mem) */
 	unsigned long totalhigh_pages; /* HighMem pages given to the buddy allocator */
+	/* the default swiotlb pool (kernel/dma/swiotlb.c); nslabs 0: none */
+	struct kmm_swiotlb {
+		u64 start;                   /* bounce buffer [start, start + nslabs * 2K) */
+		unsigned long nslabs;
+		unsigned int nareas;
+		u64 slots, areas;            /* physical addresses of the metadata */
+	} swiotlb;
 	bool booted;                   /* the boot ran to its end (views may be printed) */
 };
 

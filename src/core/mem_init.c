@@ -30,7 +30,7 @@ static int pfn_nid(const struct kmm_machine *m, unsigned long pfn)
 	for_each_mem_region(&m->memblock, r) {
 		if (((u64)pfn << PAGE_SHIFT) >= r->base &&
 		    ((u64)pfn << PAGE_SHIFT) < r->base + r->size)
-			return r->nid >= m->memblock.max_numnodes ? 0 : r->nid;
+			return memblock_get_region_node(&m->memblock, r);
 	}
 	return 0;
 }
@@ -256,7 +256,7 @@ void kmm_memmap_init(struct kmm_machine *m)
 		for_each_mem_region(&m->memblock, r) {
 			unsigned long s = PFN_UP(r->base), e = PFN_DOWN(r->base + r->size);
 
-			if (r->nid != nid || s >= e)
+			if (memblock_get_region_node(&m->memblock, r) != nid || s >= e)
 				continue;
 			if (prev < s)
 				reserve_pages(m, (u64)prev << PAGE_SHIFT, (u64)s << PAGE_SHIFT);

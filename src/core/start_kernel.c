@@ -13,10 +13,12 @@
 #include <kmm/check.h>
 #include <kmm/error.h>
 #include <kmm/free_area.h>
+#include <kmm/late_init.h>
 #include <kmm/lib.h>
 #include <kmm/mem_init.h>
 #include <kmm/page_alloc.h>
 #include <kmm/start_kernel.h>
+#include <kmm/swiotlb.h>
 
 #define SMP_CACHE_BYTES 64 /* L1_CACHE_BYTES of the x86 and arm64 builds kmm models */
 
@@ -141,6 +143,20 @@ static int cpu_entry_area_tables(struct kmm_machine *m, char *err, size_t errlen
 	return 0;
 }
 
+/*
+ * mem_init()'s bounce buffer: x86's pci_iommu_alloc() wants one when RAM
+ * (max_possible_pfn) reaches above 4 GiB and prints it only when the PCI
+ * code starts (kmm_start_kernel_late); arm64 when RAM reaches above
+ * ZONE_DMA, verbosely.
+ */
+static int mem_init_swiotlb(struct kmm_machine *m, char *err, size_t errlen)
+{
+	if (m->kernel.arch == KMM_ARCH_ARM64)
+		return kmm_swiotlb_init(m, m->max_pfn > (m->arm64_dma_phys_limit >> 12),
+					m->arm64_dma_phys_limit - 1, true, err, errlen);
+	return kmm_swiotlb_init(m, m->max_pfn > (1UL << 20), 0xffffffffULL, false, err, errlen);
+}
+
 int kmm_start_kernel_mm(struct kmm_machine *m, char *err, size_t errlen)
 {
 	int ret;
@@ -161,20 +177,29 @@ int kmm_start_kernel_mm(struct kmm_machine *m, char *err, size_t errlen)
 		for (unsigned int z = 0; z < m->zone_layout.nr; z++)
 			kmm_zone_free_lists_init(&m->node[nid].zones[z]);
 	kmm_memmap_init(m);
+	ret = mem_init_swiotlb(m, err, errlen);
+	if (ret)
+		return ret;
 	kmm_memblock_free_all(m);
 	if (m->kernel.highmem)
 		kmm_set_highmem_pages_init(m);
 	kmm_mem_init_print_info(m);
+	/* check_bugs() -> alternative_instructions() */
+	kmm_free_smp_alternatives(m);
 	/* kernel_init_freeable(): deferred struct pages, then the initcalls */
 	for (int nid = 0; nid < KMM_MAX_NUMNODES; nid++)
 		if (m->node[nid].online)
 			kmm_deferred_init_memmap(m, nid);
 	ret = kmm_hash_tables_late(m, err, errlen);
-	if (!ret)
-		ret = kmm_boot_watermarks(m, err, errlen);
-	if (!ret)
-		KMM_CHECK_EXPENSIVE(&m->env, kmm_boot_validate(m));
-	return ret;
+	if (ret)
+		return ret;
+	kmm_cma_init_reserved_areas(m);
+	ret = kmm_boot_watermarks(m, err, errlen);
+	if (ret)
+		return ret;
+	kmm_late_frees(m);
+	KMM_CHECK_EXPENSIVE(&m->env, kmm_boot_validate(m));
+	return 0;
 }
 
 bool kmm_boot_validate(const struct kmm_machine *m)

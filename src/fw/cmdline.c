@@ -382,6 +382,49 @@ static int opt_percpu_alloc(struct opt_ctx *o)
 	return 0;
 }
 
+/*
+ * Linux's setup_io_tlb_npages(): "[slabs][,areas][,force|noforce]".  The
+ * slab count is rounded up to a whole segment (IO_TLB_SEGSIZE, 128 slabs);
+ * the area count is kept as given (swiotlb rounds it to a power of 2 when it
+ * sets it up).  Linux silently ignores what it cannot read; kmm reports it.
+ */
+static int opt_swiotlb(struct opt_ctx *o)
+{
+	struct kmm_cmdline *c = o->c;
+	const char *p = o->val;
+	u64 v;
+
+	if (kmm_isdigit((unsigned char)*p)) {
+		v = 0;
+		while (kmm_isdigit((unsigned char)*p)) {
+			v = v * 10 + (u64)(*p++ - '0');
+			if (v > (1ULL << 40))
+				return opt_error(o, "invalid slab count");
+		}
+		c->swiotlb_nslabs = (unsigned long)((v + 127) & ~127ULL);
+	}
+	if (*p == ',')
+		p++;
+	if (kmm_isdigit((unsigned char)*p)) {
+		v = 0;
+		while (kmm_isdigit((unsigned char)*p)) {
+			v = v * 10 + (u64)(*p++ - '0');
+			if (v > 65536)
+				return opt_error(o, "invalid count");
+		}
+		c->swiotlb_nareas = (unsigned int)v;
+	}
+	if (*p == ',')
+		p++;
+	if (kmm_strcmp(p, "force") == 0)
+		c->swiotlb_force = KMM_SWIOTLB_FORCE;
+	else if (kmm_strcmp(p, "noforce") == 0)
+		c->swiotlb_force = KMM_SWIOTLB_NOFORCE;
+	else if (*p)
+		return opt_error(o, "unknown value");
+	return 0;
+}
+
 static const char *ck_parse(const char *v, bool have_ram, u64 ram, u64 *size, u64 *base,
 			    char *badc);
 
@@ -410,7 +453,7 @@ static int opt_crashkernel(struct opt_ctx *o)
 enum opt_id {
 	OPT_MEM, OPT_MEMMAP, OPT_MEMBLOCK, OPT_NOKASLR, OPT_NUMA, OPT_MOVABLE_NODE,
 	OPT_KERNELCORE, OPT_MOVABLECORE, OPT_CRASHKERNEL, OPT_HUGEPAGESZ, OPT_HUGEPAGES,
-	OPT_DEFAULT_HUGEPAGESZ, OPT_CMA, OPT_VMALLOC, OPT_HIGHMEM, OPT_PERCPU_ALLOC,
+	OPT_DEFAULT_HUGEPAGESZ, OPT_CMA, OPT_VMALLOC, OPT_HIGHMEM, OPT_PERCPU_ALLOC, OPT_SWIOTLB,
 };
 
 static const struct {
@@ -434,6 +477,7 @@ static const struct {
 	{ "vmalloc", OPT_VMALLOC, true },
 	{ "highmem", OPT_HIGHMEM, true },
 	{ "percpu_alloc", OPT_PERCPU_ALLOC, true },
+	{ "swiotlb", OPT_SWIOTLB, true },
 };
 
 static int opt_dispatch(struct opt_ctx *o, enum opt_id id, bool has_value)
@@ -481,6 +525,8 @@ static int opt_dispatch(struct opt_ctx *o, enum opt_id id, bool has_value)
 		return 0;
 	case OPT_PERCPU_ALLOC:
 		return opt_percpu_alloc(o);
+	case OPT_SWIOTLB:
+		return opt_swiotlb(o);
 	}
 	return 0;
 }

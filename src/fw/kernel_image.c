@@ -30,21 +30,23 @@ static const char *const struct_names[KMM_STRUCT_NR] = {
 	[KMM_STRUCT_PCPU_GROUP_INFO] = "pcpu_group_info",
 	[KMM_STRUCT_PCPU_BLOCK_MD] = "pcpu_block_md",
 	[KMM_STRUCT_LIST_HEAD] = "list_head",
+	[KMM_STRUCT_IO_TLB_SLOT] = "io_tlb_slot",
+	[KMM_STRUCT_IO_TLB_AREA] = "io_tlb_area",
 };
 
 /* pahole -s of the Debian 6.1 kernels (../shared/oracle/kernels/ARCH/struct-sizes.txt) */
 static const u64 struct_sizes_x86_64[KMM_STRUCT_NR] = { 64, 174208, 1536, 32, 24, 144, 32,
 							 256, 64, 136, 8, 8,
 							 64, 16, 8, 16, 24, 16,
-							 64, 24, 32, 16 };
+							 64, 24, 32, 16, 24, 16 };
 static const u64 struct_sizes_i386[KMM_STRUCT_NR] = { 40, 4416, 768, 0, 0, 72, 16,
 						       192, 12, 92, 4, 4,
 						       64, 8, 4, 8, 16, 16,
-						       32, 12, 32, 8 };
+						       32, 12, 32, 8, 16, 12 };
 static const u64 struct_sizes_arm64[KMM_STRUCT_NR] = { 64, 11392, 1728, 32, 24, 208, 96,
 							256, 64, 136, 8, 8,
 							64, 16, 8, 16, 24, 16,
-							64, 24, 32, 16 };
+							64, 24, 32, 16, 24, 16 };
 
 const char *kmm_struct_name(enum kmm_struct s)
 {
@@ -126,6 +128,9 @@ static const struct sym_slot sym_slots[] = {
 	SLOT("__per_cpu_start", per_cpu_start), SLOT("__per_cpu_end", per_cpu_end),
 	SLOT("__per_cpu_load", per_cpu_load), SLOT("real_mode_blob", real_mode_blob),
 	SLOT("real_mode_blob_end", real_mode_blob_end), SLOT("real_mode_relocs", real_mode_relocs),
+	SLOT("__smp_locks", smp_locks), SLOT("__smp_locks_end", smp_locks_end),
+	SLOT("__start_bss_decrypted_unused", start_bss_decrypted_unused),
+	SLOT("__end_bss_decrypted", end_bss_decrypted),
 };
 
 static const char *skip_spaces(const char *p)

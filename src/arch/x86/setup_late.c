@@ -221,6 +221,8 @@ static void x86_reserve_crashkernel(struct kmm_machine *m)
 		memblock_phys_free_caller(mb, base, size, "setup_arch");
 		return;
 	}
+	m->crashk_base = base;
+	m->crashk_size = size;
 	kmm_printk(&m->env, "Reserving %lluMB of memory at %lluMB for crashkernel (System RAM: %lluMB)",
 		   (unsigned long long)(size >> 20), (unsigned long long)(base >> 20),
 		   (unsigned long long)(total >> 20));
