@@ -33,6 +33,12 @@ static char *slurp(const char *name)
 	return kmm_test_read_fixture("oracle", name);
 }
 
+/* the fixture directory of the case being booted: "oracle", or "uefi" */
+static char *slurp_case(const char *dir, const char *name)
+{
+	return kmm_test_read_fixture(dir, name);
+}
+
 static const char *const compared_prefixes[] = {
 	"BIOS-provided physical RAM map:", "BIOS-e820: ", "user-defined physical RAM map:",
 	"user: ", "extended physical RAM map:", "reserve setup_data: ", "e820: ",
@@ -83,8 +89,11 @@ static void free_lines(struct lines *l)
 	l->n = 0;
 }
 
-/* Linux's compared lines from "Linux version" up to (without) "setup_percpu:" */
-static void linux_lines(const char *dmesg, struct lines *out)
+/*
+ * Linux's compared lines from "Linux version" up to (without) "setup_percpu:",
+ * or up to the first line starting with @stop when that is not NULL.
+ */
+static void linux_lines(const char *dmesg, struct lines *out, const char *stop)
 {
 	char *copy = strdup(dmesg), *save = NULL;
 
@@ -92,6 +101,8 @@ static void linux_lines(const char *dmesg, struct lines *out)
 		const char *msg = kmm_bootlog_strip_timestamp(ln);
 
 		if (!strncmp(msg, "setup_percpu:", 13))
+			break;
+		if (stop && !strncmp(msg, stop, strlen(stop)))
 			break;
 		if (compared(msg))
 			add_line(out, msg);
@@ -112,8 +123,8 @@ struct booted {
  * to setup_per_cpu_areas(): setup_arch() and start_kernel()'s
  * setup_command_line().
  */
-static void boot_fixture(struct booted *b, const char *name, enum kmm_arch arch,
-			 const char *cmdline)
+static void boot_fixture_in(struct booted *b, const char *dir, const char *name,
+			    enum kmm_arch arch, const char *cmdline)
 {
 	char file[256];
 	char *inputs, *own_cmdline, *map, *cfg;
@@ -124,9 +135,9 @@ static void boot_fixture(struct booted *b, const char *name, enum kmm_arch arch,
 	b->err[0] = '\0';
 	assert_non_null(b->m);
 	snprintf(file, sizeof(file), "%s-%s.inputs", a, name);
-	inputs = slurp(file);
+	inputs = slurp_case(dir, file);
 	snprintf(file, sizeof(file), "%s-%s.cmdline", a, name);
-	own_cmdline = slurp(file);
+	own_cmdline = slurp_case(dir, file);
 	own_cmdline[strcspn(own_cmdline, "\n")] = '\0';
 	snprintf(file, sizeof(file), "%s.System.map", a);
 	map = slurp(file);
@@ -149,6 +160,12 @@ static void boot_fixture(struct booted *b, const char *name, enum kmm_arch arch,
 	free(own_cmdline);
 	free(map);
 	free(cfg);
+}
+
+static void boot_fixture(struct booted *b, const char *name, enum kmm_arch arch,
+			 const char *cmdline)
+{
+	boot_fixture_in(b, "oracle", name, arch, cmdline);
 }
 
 /*
@@ -233,8 +250,12 @@ static void booted_free(struct booted *b)
 	kmm_test_env_free(b->t);
 }
 
-/* Expect kmm's compared lines to be Linux's, one for one. */
-static void expect_linux_lines(const char *name, enum kmm_arch arch, const struct booted *b)
+/*
+ * Expect kmm's compared lines to be Linux's, one for one; with @stop, Linux's
+ * lines before the first one starting with @stop and as many of kmm's.
+ */
+static void expect_linux_lines_in(const char *dir, const char *name, enum kmm_arch arch,
+				  const struct booted *b, const char *stop)
 {
 	char file[256];
 	struct lines want = { 0 }, got = { 0 };
@@ -243,9 +264,9 @@ static void expect_linux_lines(const char *name, enum kmm_arch arch, const struc
 
 	snprintf(file, sizeof(file), "%s-%s.dmesg", arch == KMM_ARCH_X86_64 ? "x86_64" : "i386",
 		 name);
-	dmesg = slurp(file);
-	linux_lines(dmesg, &want);
-	for (i = 0; i < b->t->nr_lines; i++)
+	dmesg = slurp_case(dir, file);
+	linux_lines(dmesg, &want, stop);
+	for (i = 0; i < b->t->nr_lines && (!stop || got.n < want.n); i++)
 		if (compared(b->t->lines[i]))
 			add_line(&got, b->t->lines[i]);
 	for (i = 0; i < want.n && i < got.n; i++)
@@ -257,6 +278,11 @@ static void expect_linux_lines(const char *name, enum kmm_arch arch, const struc
 	free_lines(&want);
 	free_lines(&got);
 	free(dmesg);
+}
+
+static void expect_linux_lines(const char *name, enum kmm_arch arch, const struct booted *b)
+{
+	expect_linux_lines_in("oracle", name, arch, b, NULL);
 }
 
 static void boot_case(const char *name, enum kmm_arch arch)
@@ -342,6 +368,33 @@ static void boot_x86_64_pc_2G_numa_fake2(void **state)
 static void boot_x86_64_pc_512M(void **state)
 {
 	boot_case("pc-512M", KMM_ARCH_X86_64);
+}
+
+/*
+ * QEMU pc, 2 GiB, booted by OVMF through the EFI stub with efi=debug:
+ *
+ *   0x7da16000       0x7da54000        0x7da5e000          0x7db5a000
+ *   |e1000 ROM setup_data|stdvga ROM s.d.|initrd.............|   (Loader Data)
+ *
+ * Expect Linux's lines from the "BIOS-e820" table to the ACPI boot tables:
+ * the EFI memory map reserved, the "extended physical RAM map" with both
+ * setup_data ranges, the memory attributes table, the first dump, every
+ * boot services region reserved except those already reserved (page 0, the
+ * memory attributes table's page), then the rest of setup_arch up to where
+ * Linux reserves the BGRT logo, whose address only its table in firmware
+ * memory gives.
+ */
+static void boot_x86_64_uefi_pc_2G(void **state)
+{
+	struct booted b;
+
+	boot_fixture_in(&b, "uefi", "uefi-pc-2G", KMM_ARCH_X86_64, NULL);
+	if (b.ret)
+		fail_msg("uefi-pc-2G: boot failed: %s", b.err);
+	assert_true(memblock_validate(&b.m->memblock));
+	expect_linux_lines_in("uefi", "uefi-pc-2G", KMM_ARCH_X86_64, &b,
+			      "memblock_phys_alloc_range: 5952 bytes");
+	booted_free(&b);
 }
 
 /* Expect the 686-pae kernel (no NUMA) to report 1167MB HIGHMEM / 879MB LOWMEM,
@@ -678,6 +731,7 @@ int main(void)
 		cmocka_unit_test(boot_x86_64_numa2_2G),
 		cmocka_unit_test(boot_x86_64_numa4_4G),
 		cmocka_unit_test(boot_x86_64_pc_2G_numa_fake2),
+		cmocka_unit_test(boot_x86_64_uefi_pc_2G),
 		cmocka_unit_test(boot_i386_pc_2G),
 		cmocka_unit_test(boot_i386_pc_256M),
 		cmocka_unit_test(crashkernel_high_takes_low_memory_too),

@@ -16,6 +16,7 @@
 #include <kmm/bootlog.h>
 #include <kmm/cmdline.h>
 #include <kmm/e820.h>
+#include <kmm/efi.h>
 #include <kmm/fdt.h>
 #include <kmm/hash_tables.h>
 #include <kmm/env.h>
@@ -125,6 +126,10 @@ struct kmm_machine {
 	struct kmm_cma_area { u64 base, size; char name[KMM_DT_NAME_MAX]; } cma_areas[19];
 	unsigned int dma_contiguous_default_area; /* index in cma_areas[] + 1; 0: none */
 	u64 crashk_base, crashk_size, crashk_low_base, crashk_low_size; /* size 0: none */
+	struct kmm_efi efi;                              /* EFI boot: map, tables (kmm/efi.h) */
+	/* --numa-distance: the SLIT as given, rows = columns = n (0: none); applied by
+	 * x86 NUMA init when the firmware has a SLIT (kmm_slit_parse(), kmm/slit.h) */
+	struct { unsigned int n; u8 d[KMM_MAX_NUMNODES][KMM_MAX_NUMNODES]; } slit;
 	struct kmm_sparse sparse;                        /* SPARSEMEM state (kmm/sparse.h) */
 	/* page allocator totals (mm/page_alloc.c) */
 	unsigned long totalram_pages;  /* pages given to the buddy allocator, deferred ones included */

@@ -157,6 +157,23 @@ static int mem_init_swiotlb(struct kmm_machine *m, char *err, size_t errlen)
 	return kmm_swiotlb_init(m, m->max_pfn > (1UL << 20), 0xffffffffULL, false, err, errlen);
 }
 
+/*
+ * kernel_init_freeable() -> smp_init(): every possible CPU comes online (the
+ * machines kmm simulates have no hotplug-only CPUs) and joins its node's
+ * cpumask, which the per-CPU list limits are divided by from then on.
+ */
+static void smp_init(struct kmm_machine *m)
+{
+	kmm_memset(m->node_nr_cpus, 0, sizeof(m->node_nr_cpus));
+	m->nr_online_cpus = m->percpu.nr_cpu_ids;
+	for (unsigned int cpu = 0; cpu < m->percpu.nr_cpu_ids; cpu++) {
+		int nid = kmm_early_cpu_to_node(m, cpu);
+
+		if (nid >= 0 && nid < KMM_MAX_NUMNODES)
+			m->node_nr_cpus[nid]++;
+	}
+}
+
 int kmm_start_kernel_mm(struct kmm_machine *m, char *err, size_t errlen)
 {
 	int ret;
@@ -186,7 +203,8 @@ int kmm_start_kernel_mm(struct kmm_machine *m, char *err, size_t errlen)
 	kmm_mem_init_print_info(m);
 	/* check_bugs() -> alternative_instructions() */
 	kmm_free_smp_alternatives(m);
-	/* kernel_init_freeable(): deferred struct pages, then the initcalls */
+	/* kernel_init_freeable(): SMP, deferred struct pages, then the initcalls */
+	smp_init(m);
 	for (int nid = 0; nid < KMM_MAX_NUMNODES; nid++)
 		if (m->node[nid].online)
 			kmm_deferred_init_memmap(m, nid);

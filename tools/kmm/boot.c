@@ -20,6 +20,7 @@
 #include <kmm/lib.h>
 #include <kmm/machine.h>
 #include <kmm/memblock_debugfs.h>
+#include <kmm/slit.h>
 #include <kmm/start_kernel.h>
 
 #include "kmm_tool.h"
@@ -56,8 +57,8 @@ static void boot_usage(FILE *f)
 		"                      e820 setup_data updates, EFI map, ACPI table locations,\n"
 		"                      SRAT, MP table, RAMDISK, CPU count.  A plain e820 table\n"
 		"                      ('0xSTART 0xSIZE TYPE' or '0xSTART-0xEND TYPE' lines) works too\n"
-		"  --numa-distance F   the SLIT distance matrix, one row per line (accepted, not\n"
-		"                      read yet: x86 nodes get 10 local / 20 remote)\n"
+		"  --numa-distance F   the SLIT distance matrix, node by node, one row per line\n"
+		"                      (x86 with an SRAT; without it nodes get 10 local / 20 remote)\n"
 		"  --dtb FILE          flattened device tree (arm64), with --dtb-addr (where the\n"
 		"                      boot loader put it; Linux reserves the tree there) and\n"
 		"                      --kernel-load (the Image's address, default 0x40200000)\n"
@@ -458,6 +459,20 @@ static int boot_machine(const struct boot_opts *o, struct kmm_machine *m, struct
 		goto out;
 	if (kmm_bootlog_parse(&m->boot, dmesg_text, err, sizeof(err)))
 		goto out;
+	if (o->numa_distance) {
+		char *slit = read_file(o->numa_distance, err, sizeof(err));
+		char why[256];
+
+		if (!slit)
+			goto out;
+		ret = kmm_slit_parse(m->slit.d, &m->slit.n, slit, why, sizeof(why));
+		free(slit);
+		if (ret) {
+			snprintf(err, sizeof(err), "--numa-distance %s: %s", o->numa_distance, why);
+			ret = 1;
+			goto out;
+		}
+	}
 	if (kmm_cmdline_parse(&m->cmdline, o->cmdline ? o->cmdline : m->boot.cmdline, err,
 			      sizeof(err)))
 		goto out;

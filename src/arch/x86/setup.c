@@ -41,6 +41,7 @@ void kmm_machine_init(struct kmm_machine *m, enum kmm_arch arch, const struct km
 	m->env = *env;
 	kmm_kernel_init(&m->kernel, arch);
 	kmm_e820_init(&m->e820, &m->env);
+	kmm_efi_init(&m->efi);
 	m->platform.mpc_len = 0xd0;
 	m->platform.brk_used = arch == KMM_ARCH_I386 ? 0x19000 : 0x11000;
 	/* INIT_PGT_BUF_SIZE: 12 pages with CONFIG_RANDOMIZE_MEMORY, at the brk's end */
@@ -70,16 +71,17 @@ static void x86_place_kernel(struct kmm_machine *m)
 	u64 need = k->sym.end - k->sym.text;
 
 	m->phys_base = 0;
-	if (!m->boot.efi)
+	if (!m->efi.boot)
 		return;
-	for (unsigned int i = 0; i < m->boot.nr_efi; i++) {
-		const struct kmm_efi_mem *e = &m->boot.efi_mem[i];
+	for (unsigned int i = 0; i < m->efi.nr_map; i++) {
+		const struct efi_memory_desc *md = &m->efi.map[i];
 
-		if (kmm_strcmp(e->type, "Loader Code") != 0)
+		if (md->type != EFI_LOADER_CODE)
 			continue;
-		if (e->end + 1 - e->start < need || !KMM_IS_ALIGNED(e->start, k->physical_align))
+		if (kmm_efi_md_end(md) - md->phys_addr < need ||
+		    !KMM_IS_ALIGNED(md->phys_addr, k->physical_align))
 			continue;
-		m->phys_base = e->start - link;
+		m->phys_base = md->phys_addr - link;
 		return;
 	}
 }
@@ -306,7 +308,11 @@ int kmm_x86_setup_arch(struct kmm_machine *m, const char *firmware_text, char *e
 	ret = kmm_e820_parse_text(&m->e820, firmware_text, err, errlen);
 	if (ret < 0)
 		return ret;
+	ret = kmm_efi_parse(&m->efi, firmware_text, err, errlen);
+	if (ret < 0)
+		return ret;
 	x86_place_kernel(m);
+	x86_efi_stub_setup_data(m);
 	x86_early_reserve_memory(m);
 	x86_reserve_bios_regions(m, x86_bios_base_memory(&m->e820));
 	e820__memory_setup(&m->e820, "BIOS-e820");
@@ -314,12 +320,14 @@ int kmm_x86_setup_arch(struct kmm_machine *m, const char *firmware_text, char *e
 	ret = x86_parse_early_param(m, err, errlen);
 	if (ret)
 		return ret;
+	x86_efi_memblock_reserve_range(m);
 	x86_reserve_setup_data(m);
 	ret = e820__finish_early_params(&m->e820);
 	if (ret) {
 		kmm_snprintf(err, errlen, "Invalid user supplied memory map");
 		return ret;
 	}
+	x86_efi_init(m);
 	x86_e820_add_kernel_range(m);
 	x86_trim_bios_range(m);
 	m->max_pfn = e820__end_of_ram_pfn(&m->e820, m->max_arch_pfn);
@@ -657,6 +665,31 @@ static int x86_acpi_numa_init(struct kmm_machine *m)
 	return m->nr_numa_blks ? 0 : -KMM_ENOENT;
 }
 
+/*
+ * The SLIT's distances (acpi_numa_slit_init() -> numa_set_distance()), given
+ * node by node with --numa-distance: the matrix must have a row per node the
+ * SRAT named (highest node id + 1).
+ */
+static int x86_numa_apply_slit(struct kmm_machine *m, char *err, size_t errlen)
+{
+	unsigned int cnt = 0;
+
+	if (!m->slit.n)
+		return 0;
+	for (unsigned int n = 0; n < 64; n++)
+		if (m->nodes_parsed & (1ULL << n))
+			cnt = n + 1;
+	if (m->slit.n != cnt) {
+		kmm_snprintf(err, errlen, "numa-distance: %u x %u matrix for %u nodes", m->slit.n,
+			     m->slit.n, cnt);
+		return -KMM_EINVAL;
+	}
+	for (unsigned int a = 0; a < cnt; a++)
+		for (unsigned int b = 0; b < cnt; b++)
+			m->numa_distance[a][b] = m->slit.d[a][b];
+	return 0;
+}
+
 /* numa_cleanup_meminfo(): trim to RAM below max_pfn, join same-node blocks */
 static int x86_numa_cleanup_meminfo(struct kmm_machine *m)
 {
@@ -940,6 +973,9 @@ static int x86_numa_init(struct kmm_machine *m, char *err, size_t errlen)
 			kmm_snprintf(err, errlen, "SRAT: unusable NUMA configuration");
 			return ret;
 		}
+		ret = x86_numa_apply_slit(m, err, errlen);
+		if (ret)
+			return ret;
 	} else {
 		kmm_printk(&m->env, "%s", m->cmdline.numa_off ? "NUMA turned off"
 							     : "No NUMA configuration found");
@@ -968,6 +1004,7 @@ int kmm_x86_setup_memory(struct kmm_machine *m, char *err, size_t errlen)
 {
 	int ret;
 
+	x86_efi_reserve_boot_services(m);
 	x86_reserve_real_mode(m);
 	if (m->kernel.arch == KMM_ARCH_X86_64) {
 		ret = x86_64_init_mem_mapping(m, err, errlen);

@@ -25,4 +25,16 @@
  */
 int x86_setup_arch_late(struct kmm_machine *m, char *err, size_t errlen);
 
+/*
+ * The EFI boot (efi.c), in the order setup.c calls them: the stub's PCI ROM
+ * setup_data (before early_reserve_memory()), the memory map's reservation
+ * (after parse_early_param()), efi_init() (after e820__finish_early_params())
+ * and efi_reserve_boot_services() (after e820__memblock_setup()).  Each does
+ * nothing on a boot without "efi: EFI v...".
+ */
+void x86_efi_stub_setup_data(struct kmm_machine *m);
+void x86_efi_memblock_reserve_range(struct kmm_machine *m);
+void x86_efi_init(struct kmm_machine *m);
+void x86_efi_reserve_boot_services(struct kmm_machine *m);
+
 #endif /* KMM_ARCH_X86_H */
