@@ -244,6 +244,47 @@ static void swiotlb_options(void **state)
 	kmm_test_env_free(b.t);
 }
 
+/*
+ * OVMF's boot services code and data go back to the buddy allocator in
+ * efi_enter_virtual_mode() (memblock_free_late, page by page, clipped at
+ * 1M) unless efi=debug keeps them: without it the machine has exactly those
+ * pages more, and one memblock_free_late line per freed region.
+ */
+static void uefi_boot_services_freed_late(void **state)
+{
+	const char *base = "console=ttyS0 earlyprintk=ttyS0 rdinit=/init nokaslr memblock=debug panic=-1";
+	unsigned long with_debug, freed = 0, lines = 0;
+	struct booted b;
+
+	(void)state;
+	boot_fixture_in(&b, "uefi", "uefi-pc-2G", KMM_ARCH_X86_64, NULL); /* has efi=debug */
+	assert_int_equal(b.ret, 0);
+	assert_int_equal(kmm_start_kernel_mm(b.m, b.err, sizeof(b.err)), 0);
+	with_debug = b.m->totalram_pages;
+	for (unsigned int i = 0; i < b.t->nr_lines; i++)
+		assert_null(strstr(b.t->lines[i], "memblock_free_late"));
+	free(b.m);
+	kmm_test_env_free(b.t);
+
+	boot_fixture_in(&b, "uefi", "uefi-pc-2G", KMM_ARCH_X86_64, base);
+	assert_int_equal(b.ret, 0);
+	assert_int_equal(kmm_start_kernel_mm(b.m, b.err, sizeof(b.err)), 0);
+	for (unsigned int i = 0; i < b.t->nr_lines; i++) {
+		unsigned long long s, e;
+
+		if (sscanf(b.t->lines[i], "memblock_free_late: [%llx-%llx]", &s, &e) == 2) {
+			assert_true(s >= 0x100000);
+			freed += (unsigned long)((e + 1 - s) >> 12);
+			lines++;
+		}
+	}
+	assert_int_equal(lines, 95);
+	assert_int_equal(b.m->totalram_pages - with_debug, freed);
+	assert_true(kmm_boot_validate(b.m));
+	free(b.m);
+	kmm_test_env_free(b.t);
+}
+
 static void booted_free(struct booted *b)
 {
 	free(b->m);
@@ -751,6 +792,7 @@ int main(void)
 		cmocka_unit_test(late_x86_64_crashkernel),
 		cmocka_unit_test(late_i386_pc_4G),
 		cmocka_unit_test(swiotlb_options),
+		cmocka_unit_test(uefi_boot_services_freed_late),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

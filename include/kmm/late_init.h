@@ -5,6 +5,8 @@
  * (MemTotal, managed and CMA pages, pageblock types) are those of a running
  * system:
  *
+ *   start_kernel -> efi_enter_virtual_mode(): x86 EFI boot services
+ *       memory goes back (memblock_free_late; not with efi=debug)
  *   start_kernel -> check_bugs -> alternative_instructions():
  *       x86: "Freeing SMP alternatives memory" (the lock prefix table is
  *       only needed to patch a UP kernel to SMP, which cannot happen with
@@ -41,6 +43,14 @@ struct kmm_machine;
  */
 unsigned long kmm_free_reserved_area(struct kmm_machine *m, u64 start, u64 end, int poison,
 				     const char *what);
+
+/*
+ * kmm_memblock_free_late - memblock_free_late(): [@base, @base + @size)
+ * goes to the buddy allocator page by page after memblock_free_all(),
+ * counted in totalram_pages (a page still waiting for deferred init is
+ * counted but not freed, as in Linux).
+ */
+void kmm_memblock_free_late(struct kmm_machine *m, u64 base, u64 size);
 
 /* kmm_cma_init_reserved_areas - activate every CMA area (core_initcall). */
 void kmm_cma_init_reserved_areas(struct kmm_machine *m);

@@ -155,6 +155,40 @@ static void free_initrd(struct kmm_machine *m)
 		free_initrd_mem(m, ck_end, end);
 }
 
+/* early_page_uninitialised(): @pfn waits for deferred struct page init */
+static bool deferred_pfn(const struct kmm_machine *m, unsigned long pfn)
+{
+	for (int nid = 0; nid < KMM_MAX_NUMNODES; nid++) {
+		const struct kmm_pgdat *pg = &m->node[nid];
+
+		if (pg->online && pfn >= pg->node_start_pfn &&
+		    pfn < pg->node_start_pfn + pg->node_spanned_pages)
+			return m->kernel.deferred_struct_page_init && pfn >= pg->first_deferred_pfn;
+	}
+	return false;
+}
+
+void kmm_memblock_free_late(struct kmm_machine *m, u64 base, u64 size)
+{
+	if (m->memblock.debug)
+		kmm_printk(&m->env, "memblock_free_late: [%#018llx-%#018llx] %s",
+			   (unsigned long long)base, (unsigned long long)(base + size - 1),
+			   "kmm_memblock_free_late");
+	for (u64 pfn = KMM_ALIGN(base, PAGE_SIZE) >> PAGE_SHIFT; pfn < (base + size) >> PAGE_SHIFT;
+	     pfn++) {
+		struct kmm_page *p = kmm_pfn_to_page(m, (unsigned long)pfn);
+		struct kmm_zone *z = kmm_pfn_zone(m, (unsigned long)pfn);
+
+		m->totalram_pages++;
+		if (!p || !z || deferred_pfn(m, (unsigned long)pfn))
+			continue;
+		p->flags &= ~(u32)KMM_PG_RESERVED;
+		z->managed_pages++;
+		__kmm_free_one_page(m, z, (unsigned long)pfn, 0,
+				    kmm_get_pageblock_migratetype(m, (unsigned long)pfn), false);
+	}
+}
+
 void kmm_late_frees(struct kmm_machine *m)
 {
 	const struct kmm_kernel_syms *s = &m->kernel.sym;

@@ -11,6 +11,7 @@
  * memblock_alloc(len, SMP_CACHE_BYTES) in that order.
  */
 #include <kmm/check.h>
+#include <kmm/efi.h>
 #include <kmm/error.h>
 #include <kmm/free_area.h>
 #include <kmm/late_init.h>
@@ -201,7 +202,9 @@ int kmm_start_kernel_mm(struct kmm_machine *m, char *err, size_t errlen)
 	if (m->kernel.highmem)
 		kmm_set_highmem_pages_init(m);
 	kmm_mem_init_print_info(m);
-	/* check_bugs() -> alternative_instructions() */
+	/* efi_enter_virtual_mode(), then check_bugs() -> alternative_instructions() */
+	if (m->kernel.arch != KMM_ARCH_ARM64)
+		kmm_x86_efi_free_boot_services(m, kmm_memblock_free_late);
 	kmm_free_smp_alternatives(m);
 	/* kernel_init_freeable(): SMP, deferred struct pages, then the initcalls */
 	smp_init(m);
