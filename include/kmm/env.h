@@ -48,13 +48,22 @@ typedef int32_t s32;
  *                in the direct map.
  * @bug:          called after a failed KMM_CHECK* (see kmm/check.h) with the
  *                function and the failed condition; NULL means log only.
+ * @memblock_trace: when set, memblock reports every change it makes for a
+ *                caller (add, remove, reserve, allocation, free, no-map) and
+ *                every memblock_dump_all() to it, with @memblock_trace_cookie
+ *                (see struct memblock_trace_event in kmm/memblock.h).
  */
+struct memblock;
+struct memblock_trace_event;
 struct kmm_env {
 	void *opaque;
 	void (*log_line)(void *opaque, const char *line);
 	void *(*phys_to_virt)(void *opaque, phys_addr_t pa);
 	phys_addr_t (*virt_to_phys)(void *opaque, const void *va);
 	void (*bug)(void *opaque, const char *func, const char *what);
+	void (*memblock_trace)(void *cookie, const struct memblock *mb,
+			       const struct memblock_trace_event *ev);
+	void *memblock_trace_cookie;
 };
 
 #endif /* KMM_ENV_H */

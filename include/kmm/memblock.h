@@ -102,7 +102,44 @@ struct memblock {
 	struct memblock_region *memory_init_regions;
 	struct memblock_region *reserved_init_regions;
 
+	/*
+	 * The owner of the next traced changes, for code that reserves on
+	 * somebody else's behalf (a device-tree node's name); NULL: the caller
+	 * is the owner.  Set it just around the calls, reset it to NULL after.
+	 */
+	const char *trace_label;
+
 	const struct kmm_env *env;
+};
+
+/*
+ * Tracing: when env->memblock_trace is set, memblock calls it after each
+ * change it made for a caller, with the range as changed ([base, base +
+ * size), the size capped as the operation capped it).  Nothing is reported
+ * for a call that failed.  The hook must not call memblock.
+ */
+enum memblock_trace_op {
+	MEMBLOCK_TRACE_ADD,         /* memblock_add(), memblock_add_node() */
+	MEMBLOCK_TRACE_REMOVE,      /* memory removed: memblock_remove(), mem= limits, trims */
+	MEMBLOCK_TRACE_RESERVE,     /* memblock_reserve() */
+	MEMBLOCK_TRACE_ALLOC,       /* reserved by an allocation made for @caller */
+	MEMBLOCK_TRACE_FREE,        /* memblock_phys_free(), memblock_free() */
+	MEMBLOCK_TRACE_NOMAP,       /* memblock_mark_nomap() */
+	MEMBLOCK_TRACE_CLEAR_NOMAP, /* memblock_clear_nomap() */
+	MEMBLOCK_TRACE_DUMP,        /* memblock_dump_all() reached, printed or not (size 0) */
+};
+
+/*
+ * struct memblock_trace_event - one reported change.
+ * @caller: the name memblock=debug prints for the call; for ALLOC the
+ * allocation's caller (memblock_alloc_range_nid / memblock_phys_alloc_try_nid
+ * when those are called directly).  @label: mb->trace_label at the time.
+ */
+struct memblock_trace_event {
+	enum memblock_trace_op op;
+	phys_addr_t base, size;
+	const char *caller;
+	const char *label;
 };
 
 /*

@@ -200,18 +200,20 @@ static void deferred_free_range(struct kmm_machine *m, unsigned long pfn, unsign
 /* deferred_free_pages(): [spfn, epfn) split at pageblock boundaries and memmap gaps */
 static void deferred_free_pages(struct kmm_machine *m, unsigned long spfn, unsigned long epfn)
 {
-	unsigned long run = spfn, pfn;
+	unsigned long pfn;
 
-	for (pfn = spfn; pfn < epfn; pfn++) {
-		if (!kmm_pfn_has_memmap(m, pfn)) {
-			deferred_free_range(m, run, pfn - run);
-			run = pfn + 1;
-		} else if (!(pfn & (KMM_PAGEBLOCK_NR_PAGES - 1)) && pfn != run) {
-			deferred_free_range(m, run, pfn - run);
-			run = pfn;
-		}
+	/*
+	 * A memmap exists for whole subsections (2 MiB, a multiple of a
+	 * pageblock), so it is checked where a run or a pageblock starts, as
+	 * Linux's deferred_pfn_valid() does; a pageblock without one is skipped.
+	 */
+	for (pfn = spfn; pfn < epfn;) {
+		unsigned long next = KMM_MIN(KMM_ALIGN(pfn + 1, KMM_PAGEBLOCK_NR_PAGES), epfn);
+
+		if (kmm_pfn_has_memmap(m, pfn))
+			deferred_free_range(m, pfn, next - pfn);
+		pfn = next;
 	}
-	deferred_free_range(m, run, pfn - run);
 }
 
 unsigned long kmm_deferred_init_memmap(struct kmm_machine *m, int nid)

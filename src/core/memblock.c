@@ -39,6 +39,16 @@
 			kmm_printk((mb)->env, __VA_ARGS__);                        \
 	} while (0)
 
+/* report one change to env->memblock_trace, if set (kmm/memblock.h "Tracing") */
+static void memblock_trace(const struct memblock *mb, enum memblock_trace_op op, phys_addr_t base,
+			   phys_addr_t size, const char *caller)
+{
+	struct memblock_trace_event ev = { op, base, size, caller, mb->trace_label };
+
+	if (mb->env && mb->env->memblock_trace)
+		mb->env->memblock_trace(mb->env->memblock_trace_cookie, mb, &ev);
+}
+
 static phys_addr_t clamp_addr(phys_addr_t v, phys_addr_t lo, phys_addr_t hi)
 {
 	return v < lo ? lo : (v > hi ? hi : v);
@@ -442,6 +452,8 @@ static int memblock_double_array(struct memblock *mb, struct memblock_type *type
 {
 	struct memblock_region *new_array, *old_array;
 	phys_addr_t old_size, new_size, old_alloc_size, new_alloc_size, addr, new_end;
+	const char *label;
+	int ret;
 
 	if (!mb->can_resize)
 		return -KMM_ENOMEM;
@@ -475,12 +487,15 @@ static int memblock_double_array(struct memblock *mb, struct memblock_type *type
 	type->regions = new_array;
 	type->max <<= 1;
 
+	/* the arrays are memblock's own: not traced under the current caller's label */
+	label = mb->trace_label;
+	mb->trace_label = NULL;
 	if (!is_init_array(mb, old_array))
 		memblock_free_caller(mb, old_array, old_alloc_size, "memblock_double_array");
 	/* the new array must be reserved; Linux BUG()s when that fails */
-	if (memblock_reserve_caller(mb, addr, new_alloc_size, "memblock_double_array"))
-		return -KMM_ENOMEM;
-	return 0;
+	ret = memblock_reserve_caller(mb, addr, new_alloc_size, "memblock_double_array");
+	mb->trace_label = label;
+	return ret ? -KMM_ENOMEM : 0;
 }
 
 /*
@@ -613,6 +628,24 @@ static int memblock_remove_range(struct memblock *mb, struct memblock_type *type
 	return 0;
 }
 
+/*
+ * memblock_change_traced - add (ADD, RESERVE, ALLOC) or remove (REMOVE, FREE)
+ * [base, base + size) in @type, then report it as @op for @caller.
+ */
+static int memblock_change_traced(struct memblock *mb, struct memblock_type *type,
+				  phys_addr_t base, phys_addr_t size, int nid,
+				  enum memblock_flags flags, enum memblock_trace_op op,
+				  const char *caller)
+{
+	bool remove = op == MEMBLOCK_TRACE_REMOVE || op == MEMBLOCK_TRACE_FREE;
+	int ret = remove ? memblock_remove_range(mb, type, base, size)
+			 : memblock_add_range(mb, type, base, size, nid, flags);
+
+	if (!ret)
+		memblock_trace(mb, op, base, memblock_cap_size(base, &size), caller);
+	return ret;
+}
+
 static void dbg_range(const struct memblock *mb, const char *func, phys_addr_t base,
 		      phys_addr_t size, const char *caller)
 {
@@ -629,28 +662,32 @@ int memblock_add_node_caller(struct memblock *mb, phys_addr_t base, phys_addr_t 
 
 	memblock_dbg(mb, "memblock_add_node: [0x%016llx-0x%016llx] nid=%d flags=%x %s",
 		     (unsigned long long)base, (unsigned long long)end, nid, flags, caller);
-	return memblock_add_range(mb, &mb->memory, base, size, nid, flags);
+	return memblock_change_traced(mb, &mb->memory, base, size, nid, flags, MEMBLOCK_TRACE_ADD,
+				      caller);
 }
 
 int memblock_add_caller(struct memblock *mb, phys_addr_t base, phys_addr_t size,
 			const char *caller)
 {
 	dbg_range(mb, "memblock_add", base, size, caller);
-	return memblock_add_range(mb, &mb->memory, base, size, mb->max_numnodes, MEMBLOCK_NONE);
+	return memblock_change_traced(mb, &mb->memory, base, size, mb->max_numnodes,
+				      MEMBLOCK_NONE, MEMBLOCK_TRACE_ADD, caller);
 }
 
 int memblock_remove_caller(struct memblock *mb, phys_addr_t base, phys_addr_t size,
 			   const char *caller)
 {
 	dbg_range(mb, "memblock_remove", base, size, caller);
-	return memblock_remove_range(mb, &mb->memory, base, size);
+	return memblock_change_traced(mb, &mb->memory, base, size, 0, MEMBLOCK_NONE,
+				      MEMBLOCK_TRACE_REMOVE, caller);
 }
 
 int memblock_phys_free_caller(struct memblock *mb, phys_addr_t base, phys_addr_t size,
 			      const char *caller)
 {
 	dbg_range(mb, "memblock_phys_free", base, size, caller);
-	return memblock_remove_range(mb, &mb->reserved, base, size);
+	return memblock_change_traced(mb, &mb->reserved, base, size, 0, MEMBLOCK_NONE,
+				      MEMBLOCK_TRACE_FREE, caller);
 }
 
 /* memblock_free - free a range given by its direct-map address; NULL is a no-op. */
@@ -675,7 +712,17 @@ int memblock_reserve_caller(struct memblock *mb, phys_addr_t base, phys_addr_t s
 			    const char *caller)
 {
 	dbg_range(mb, "memblock_reserve", base, size, caller);
-	return memblock_add_range(mb, &mb->reserved, base, size, mb->max_numnodes, MEMBLOCK_NONE);
+	return memblock_change_traced(mb, &mb->reserved, base, size, mb->max_numnodes,
+				      MEMBLOCK_NONE, MEMBLOCK_TRACE_RESERVE, caller);
+}
+
+/* an allocation's reservation: logged as memblock_alloc_range_nid's, traced for @caller */
+static int memblock_reserve_alloc(struct memblock *mb, phys_addr_t base, phys_addr_t size,
+				  const char *caller)
+{
+	dbg_range(mb, "memblock_reserve", base, size, "memblock_alloc_range_nid");
+	return memblock_change_traced(mb, &mb->reserved, base, size, mb->max_numnodes,
+				      MEMBLOCK_NONE, MEMBLOCK_TRACE_ALLOC, caller);
 }
 
 /* ------------------------------------------------------------ attributes */
@@ -721,12 +768,22 @@ int memblock_mark_mirror(struct memblock *mb, phys_addr_t base, phys_addr_t size
 
 int memblock_mark_nomap(struct memblock *mb, phys_addr_t base, phys_addr_t size)
 {
-	return memblock_setclr_flag(mb, base, size, true, MEMBLOCK_NOMAP);
+	int ret = memblock_setclr_flag(mb, base, size, true, MEMBLOCK_NOMAP);
+
+	if (!ret)
+		memblock_trace(mb, MEMBLOCK_TRACE_NOMAP, base, memblock_cap_size(base, &size),
+			       "memblock_mark_nomap");
+	return ret;
 }
 
 int memblock_clear_nomap(struct memblock *mb, phys_addr_t base, phys_addr_t size)
 {
-	return memblock_setclr_flag(mb, base, size, false, MEMBLOCK_NOMAP);
+	int ret = memblock_setclr_flag(mb, base, size, false, MEMBLOCK_NOMAP);
+
+	if (!ret)
+		memblock_trace(mb, MEMBLOCK_TRACE_CLEAR_NOMAP, base,
+			       memblock_cap_size(base, &size), "memblock_clear_nomap");
+	return ret;
 }
 
 int memblock_set_node(struct memblock *mb, phys_addr_t base, phys_addr_t size,
@@ -767,7 +824,15 @@ void memblock_trim_memory(struct memblock *mb, phys_addr_t align)
 			i++;
 		} else {
 			memblock_remove_region(mb, &mb->memory, i);
+			start = end = orig_end;
 		}
+		/* what the trim cut off: the head and the tail */
+		if (start > orig_start)
+			memblock_trace(mb, MEMBLOCK_TRACE_REMOVE, orig_start, start - orig_start,
+				       "memblock_trim_memory");
+		if (end < orig_end)
+			memblock_trace(mb, MEMBLOCK_TRACE_REMOVE, end, orig_end - end,
+				       "memblock_trim_memory");
 	}
 }
 
@@ -797,6 +862,8 @@ void memblock_enforce_memory_limit(struct memblock *mb, phys_addr_t limit)
 		return;
 	memblock_remove_range(mb, &mb->memory, max_addr, KMM_PHYS_ADDR_MAX);
 	memblock_remove_range(mb, &mb->reserved, max_addr, KMM_PHYS_ADDR_MAX);
+	memblock_trace(mb, MEMBLOCK_TRACE_REMOVE, max_addr, KMM_PHYS_ADDR_MAX - max_addr,
+		       "memblock_enforce_memory_limit");
 }
 
 void memblock_cap_memory_range(struct memblock *mb, phys_addr_t base, phys_addr_t size)
@@ -820,6 +887,12 @@ void memblock_cap_memory_range(struct memblock *mb, phys_addr_t base, phys_addr_
 			memblock_remove_region(mb, &mb->memory, (unsigned long)i);
 	memblock_remove_range(mb, &mb->reserved, 0, base);
 	memblock_remove_range(mb, &mb->reserved, base + size, KMM_PHYS_ADDR_MAX);
+	/* traced as whole ranges; the no-map regions it kept are still in memory */
+	memblock_cap_size(base, &size);
+	if (base)
+		memblock_trace(mb, MEMBLOCK_TRACE_REMOVE, 0, base, "memblock_cap_memory_range");
+	memblock_trace(mb, MEMBLOCK_TRACE_REMOVE, base + size, KMM_PHYS_ADDR_MAX - (base + size),
+		       "memblock_cap_memory_range");
 }
 
 void memblock_mem_limit_remove_map(struct memblock *mb, phys_addr_t limit)
@@ -1016,8 +1089,10 @@ phys_addr_t memblock_find_in_range(struct memblock *mb, phys_addr_t start, phys_
 	}
 }
 
-phys_addr_t memblock_alloc_range_nid(struct memblock *mb, phys_addr_t size, phys_addr_t align,
-				     phys_addr_t start, phys_addr_t end, int nid, bool exact_nid)
+/* memblock_alloc_range_nid() for @caller (traced as the owner of the memory) */
+static phys_addr_t alloc_range_nid_caller(struct memblock *mb, phys_addr_t size,
+					  phys_addr_t align, phys_addr_t start, phys_addr_t end,
+					  int nid, bool exact_nid, const char *caller)
 {
 	enum memblock_flags flags = choose_memblock_flags(mb);
 	phys_addr_t found;
@@ -1029,13 +1104,12 @@ phys_addr_t memblock_alloc_range_nid(struct memblock *mb, phys_addr_t size, phys
 	}
 	for (;;) {
 		found = memblock_find_in_range_node(mb, size, align, start, end, nid, flags);
-		if (found && !memblock_reserve_caller(mb, found, size, "memblock_alloc_range_nid"))
+		if (found && !memblock_reserve_alloc(mb, found, size, caller))
 			return found;
 		if (nid != NUMA_NO_NODE && !exact_nid) {
 			found = memblock_find_in_range_node(mb, size, align, start, end,
 							    NUMA_NO_NODE, flags);
-			if (found &&
-			    !memblock_reserve_caller(mb, found, size, "memblock_alloc_range_nid"))
+			if (found && !memblock_reserve_alloc(mb, found, size, caller))
 				return found;
 		}
 		if (!(flags & MEMBLOCK_MIRROR))
@@ -1045,6 +1119,13 @@ phys_addr_t memblock_alloc_range_nid(struct memblock *mb, phys_addr_t size, phys
 	}
 }
 
+phys_addr_t memblock_alloc_range_nid(struct memblock *mb, phys_addr_t size, phys_addr_t align,
+				     phys_addr_t start, phys_addr_t end, int nid, bool exact_nid)
+{
+	return alloc_range_nid_caller(mb, size, align, start, end, nid, exact_nid,
+				      "memblock_alloc_range_nid");
+}
+
 phys_addr_t memblock_phys_alloc_range_caller(struct memblock *mb, phys_addr_t size,
 					     phys_addr_t align, phys_addr_t start,
 					     phys_addr_t end, const char *caller)
@@ -1052,27 +1133,28 @@ phys_addr_t memblock_phys_alloc_range_caller(struct memblock *mb, phys_addr_t si
 	memblock_dbg(mb, "memblock_phys_alloc_range: %llu bytes align=0x%llx from=0x%016llx max_addr=0x%016llx %s",
 		     (unsigned long long)size, (unsigned long long)align,
 		     (unsigned long long)start, (unsigned long long)end, caller);
-	return memblock_alloc_range_nid(mb, size, align, start, end, NUMA_NO_NODE, false);
+	return alloc_range_nid_caller(mb, size, align, start, end, NUMA_NO_NODE, false, caller);
 }
 
 phys_addr_t memblock_phys_alloc_try_nid(struct memblock *mb, phys_addr_t size, phys_addr_t align,
 					int nid)
 {
-	return memblock_alloc_range_nid(mb, size, align, 0, MEMBLOCK_ALLOC_ACCESSIBLE, nid, false);
+	return alloc_range_nid_caller(mb, size, align, 0, MEMBLOCK_ALLOC_ACCESSIBLE, nid, false,
+				      "memblock_phys_alloc_try_nid");
 }
 
 static void *memblock_alloc_internal(struct memblock *mb, phys_addr_t size, phys_addr_t align,
 				     phys_addr_t min_addr, phys_addr_t max_addr, int nid,
-				     bool exact_nid)
+				     bool exact_nid, const char *caller)
 {
 	phys_addr_t alloc;
 	void *va;
 
 	if (max_addr > mb->current_limit)
 		max_addr = mb->current_limit;
-	alloc = memblock_alloc_range_nid(mb, size, align, min_addr, max_addr, nid, exact_nid);
+	alloc = alloc_range_nid_caller(mb, size, align, min_addr, max_addr, nid, exact_nid, caller);
 	if (!alloc && min_addr)
-		alloc = memblock_alloc_range_nid(mb, size, align, 0, max_addr, nid, exact_nid);
+		alloc = alloc_range_nid_caller(mb, size, align, 0, max_addr, nid, exact_nid, caller);
 	if (!alloc)
 		return NULL;
 	va = NULL;
@@ -1098,7 +1180,7 @@ void *memblock_alloc_exact_nid_raw_caller(struct memblock *mb, phys_addr_t size,
 {
 	dbg_alloc_nid(mb, "memblock_alloc_exact_nid_raw", size, align, nid, min_addr, max_addr,
 		      caller);
-	return memblock_alloc_internal(mb, size, align, min_addr, max_addr, nid, true);
+	return memblock_alloc_internal(mb, size, align, min_addr, max_addr, nid, true, caller);
 }
 
 void *memblock_alloc_try_nid_raw_caller(struct memblock *mb, phys_addr_t size, phys_addr_t align,
@@ -1107,7 +1189,7 @@ void *memblock_alloc_try_nid_raw_caller(struct memblock *mb, phys_addr_t size, p
 {
 	dbg_alloc_nid(mb, "memblock_alloc_try_nid_raw", size, align, nid, min_addr, max_addr,
 		      caller);
-	return memblock_alloc_internal(mb, size, align, min_addr, max_addr, nid, false);
+	return memblock_alloc_internal(mb, size, align, min_addr, max_addr, nid, false, caller);
 }
 
 void *memblock_alloc_try_nid_caller(struct memblock *mb, phys_addr_t size, phys_addr_t align,
@@ -1117,7 +1199,7 @@ void *memblock_alloc_try_nid_caller(struct memblock *mb, phys_addr_t size, phys_
 	void *ptr;
 
 	dbg_alloc_nid(mb, "memblock_alloc_try_nid", size, align, nid, min_addr, max_addr, caller);
-	ptr = memblock_alloc_internal(mb, size, align, min_addr, max_addr, nid, false);
+	ptr = memblock_alloc_internal(mb, size, align, min_addr, max_addr, nid, false, caller);
 	if (ptr)
 		kmm_memset(ptr, 0, (size_t)size);
 	return ptr;
@@ -1155,6 +1237,7 @@ void __memblock_dump_all(const struct memblock *mb)
 
 void memblock_dump_all(const struct memblock *mb)
 {
+	memblock_trace(mb, MEMBLOCK_TRACE_DUMP, 0, 0, "memblock_dump_all");
 	if (mb->debug)
 		__memblock_dump_all(mb);
 }

@@ -25,12 +25,7 @@
 
 #include "kmm_tool.h"
 
-struct boot_opts {
-	const char *arch, *dmesg, *numa_distance, *dtb, *dtb_addr, *kernel_load;
-	const char *system_map, *kernel_config, *struct_sizes, *cmdline, *output_dir;
-};
-
-static int read_struct_sizes(const struct boot_opts *o, struct kmm_machine *m, char *err,
+static int read_struct_sizes(const struct kmm_boot_opts *o, struct kmm_machine *m, char *err,
 			     size_t errlen);
 
 struct host {
@@ -186,21 +181,21 @@ static int write_view(const char *dir, const char *name, const struct kmm_machin
 	return 0;
 }
 
-static int write_outputs(const struct boot_opts *o, const struct host *h,
+static int write_outputs(const struct kmm_boot_opts *o, const struct kmm_hosted_log *log,
 			 const struct kmm_machine *m)
 {
 	char path[4096];
 	FILE *f;
 
 	if (!o->output_dir)
-		return write_dmesg(&h->log, stdout);
+		return write_dmesg(log, stdout);
 	if (mkdir(o->output_dir, 0777) && errno != EEXIST) {
 		fprintf(stderr, "kmm boot: %s: %s\n", o->output_dir, strerror(errno));
 		return -1;
 	}
 	snprintf(path, sizeof(path), "%s/dmesg.txt", o->output_dir);
 	f = fopen(path, "w");
-	if (!f || write_dmesg(&h->log, f) || fclose(f)) {
+	if (!f || write_dmesg(log, f) || fclose(f)) {
 		fprintf(stderr, "kmm boot: %s: %s\n", path, strerror(errno));
 		return -1;
 	}
@@ -331,7 +326,7 @@ static int arm64_write_memblock_debugfs(const char *dir, const struct memblock *
  * --output-dir.  The tree stays allocated after a boot (the /proc views
  * read its cpus); the next boot frees it.
  */
-static int boot_arm64(const struct boot_opts *o, struct kmm_machine *m, char *err, size_t errlen)
+static int boot_arm64(const struct kmm_boot_opts *o, struct kmm_machine *m, char *err, size_t errlen)
 {
 	static struct kmm_dt *kept_dt; /* the last booted tree, see above */
 	char *map = NULL, *cfg = NULL;
@@ -398,7 +393,7 @@ out:
 }
 
 /* --struct-sizes, else struct-sizes.txt in the System.map's directory */
-static int read_struct_sizes(const struct boot_opts *o, struct kmm_machine *m, char *err,
+static int read_struct_sizes(const struct kmm_boot_opts *o, struct kmm_machine *m, char *err,
 			     size_t errlen)
 {
 	char path[4096];
@@ -425,7 +420,7 @@ static int read_struct_sizes(const struct boot_opts *o, struct kmm_machine *m, c
 	return ret;
 }
 
-static int boot_machine(const struct boot_opts *o, struct kmm_machine *m, struct host *h)
+static int boot_machine(const struct kmm_boot_opts *o, struct kmm_machine *m, const char *prog)
 {
 	char err[512] = "";
 	char *dmesg = NULL, *map = NULL, *cfg = NULL;
@@ -481,7 +476,7 @@ static int boot_machine(const struct boot_opts *o, struct kmm_machine *m, struct
 	ret = kmm_x86_setup_memory(m, err, sizeof(err));
 	if (ret == -KMM_ENOTSUP) {
 		/* a stage kmm does not simulate yet: keep what was computed */
-		fprintf(stderr, "kmm boot: stopped early: %s\n", err);
+		fprintf(stderr, "%s: stopped early: %s\n", prog, err);
 		ret = 0;
 		goto out;
 	}
@@ -493,51 +488,110 @@ static int boot_machine(const struct boot_opts *o, struct kmm_machine *m, struct
 	m->booted = true;
 out:
 	if (ret)
-		fprintf(stderr, "kmm boot: %s\n", err);
+		fprintf(stderr, "%s: %s\n", prog, err);
 	free(dmesg);
 	free(map);
 	free(cfg);
 	return ret;
 }
 
-int kmm_cmd_boot(int argc, char **argv)
+int kmm_boot_opt(struct kmm_boot_opts *o, int c, char *arg)
 {
-	static const struct option longopts[] = {
-		{ "arch", required_argument, NULL, 'a' },
-		{ "dmesg", required_argument, NULL, 'd' },
-		{ "numa-distance", required_argument, NULL, 'n' },
-		{ "dtb", required_argument, NULL, 't' },
-		{ "dtb-addr", required_argument, NULL, 'T' },
-		{ "kernel-load", required_argument, NULL, 'k' },
-		{ "system-map", required_argument, NULL, 's' },
-		{ "kernel-config", required_argument, NULL, 'c' },
-		{ "struct-sizes", required_argument, NULL, 'z' },
-		{ "cmdline", required_argument, NULL, 'l' },
-		{ "output-dir", required_argument, NULL, 'o' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
-	struct boot_opts o = { 0 };
+	switch (c) {
+	case 'a': o->arch = arg; break;
+	case 'd': o->dmesg = arg; break;
+	case 'n': o->numa_distance = arg; break;
+	case 't': o->dtb = arg; break;
+	case 'T': o->dtb_addr = arg; break;
+	case 'k': o->kernel_load = arg; break;
+	case 's': o->system_map = arg; break;
+	case 'c': o->kernel_config = arg; break;
+	case 'z': o->struct_sizes = arg; break;
+	case 'l': o->cmdline = arg; break;
+	default: return -1;
+	}
+	return 0;
+}
+
+int kmm_boot_run(const struct kmm_boot_opts *o, const struct kmm_boot_run *run)
+{
 	enum kmm_arch arch = KMM_ARCH_X86_64;
 	struct kmm_machine *m;
 	struct host h = { 0 };
 	struct kmm_env env;
 	char err[256];
-	int c, ret;
+	int ret;
+
+	if (o->arch && parse_arch(o->arch, &arch)) {
+		fprintf(stderr, "%s: --arch: unknown architecture '%s' (x86_64, i386, arm64)\n",
+			run->prog, o->arch);
+		return 2;
+	}
+	if (!o->dmesg && !o->dtb && arch != KMM_ARCH_X86_64) {
+		fprintf(stderr, "%s: the built-in default machine is x86_64; give --dmesg or --dtb\n",
+			run->prog);
+		return 2;
+	}
+	/*
+	 * Simulated physical memory costs only what is touched: back 4 TiB of
+	 * physical address space (64 GiB, PAE's reach, on i386) so that a
+	 * 1 TiB machine whose RAM continues above the PCI hole fits.
+	 */
+	ret = kmm_physmem_create(&h.pm, arch == KMM_ARCH_I386 ? 64ULL << 30 : 4ULL << 40, err,
+				 sizeof(err));
+	if (ret) {
+		fprintf(stderr, "%s: %s\n", run->prog, err);
+		return 1;
+	}
+	kmm_hosted_log_init(&h.log, NULL);
+	env = (struct kmm_env){ .opaque = &h, .log_line = host_log, .phys_to_virt = host_p2v,
+				.virt_to_phys = host_v2p, .bug = kmm_hosted_bug_abort,
+				.memblock_trace = run->memblock_trace,
+				.memblock_trace_cookie = run->trace_cookie };
+	m = calloc(1, sizeof(*m));
+	if (!m) {
+		fprintf(stderr, "%s: out of memory\n", run->prog);
+		kmm_hosted_log_free(&h.log);
+		kmm_physmem_destroy(h.pm);
+		return 1;
+	}
+	kmm_machine_init(m, arch, &env);
+	if (run->setup)
+		run->setup(run->ctx, m);
+	ret = boot_machine(o, m, run->prog);
+	if (!ret && run->report && run->report(run->ctx, m, &h.log))
+		ret = 1;
+	free(m);
+	kmm_hosted_log_free(&h.log);
+	kmm_physmem_destroy(h.pm);
+	return ret;
+}
+
+/* kmm boot's report: the log, and the views with --output-dir */
+static int boot_report(void *ctx, const struct kmm_machine *m, const struct kmm_hosted_log *log)
+{
+	const struct kmm_boot_opts *o = ctx;
+
+	return write_outputs(o, log, m);
+}
+
+int kmm_cmd_boot(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		KMM_BOOT_LONGOPTS,
+		{ "output-dir", required_argument, NULL, 'o' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct kmm_boot_opts o = { 0 };
+	struct kmm_boot_run run = { .prog = "kmm boot", .report = boot_report, .ctx = &o };
+	int c;
 
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+		if (!kmm_boot_opt(&o, c, optarg))
+			continue;
 		switch (c) {
-		case 'a': o.arch = optarg; break;
-		case 'd': o.dmesg = optarg; break;
-		case 'n': o.numa_distance = optarg; break;
-		case 't': o.dtb = optarg; break;
-		case 'T': o.dtb_addr = optarg; break;
-		case 'k': o.kernel_load = optarg; break;
-		case 's': o.system_map = optarg; break;
-		case 'c': o.kernel_config = optarg; break;
-		case 'z': o.struct_sizes = optarg; break;
-		case 'l': o.cmdline = optarg; break;
 		case 'o': o.output_dir = optarg; break;
 		case 'h': boot_usage(stdout); return 0;
 		default: boot_usage(stderr); return 2;
@@ -547,35 +601,5 @@ int kmm_cmd_boot(int argc, char **argv)
 		fprintf(stderr, "kmm boot: unexpected argument '%s'\n", argv[optind]);
 		return 2;
 	}
-	if (o.arch && parse_arch(o.arch, &arch)) {
-		fprintf(stderr, "kmm boot: --arch: unknown architecture '%s' (x86_64, i386, arm64)\n",
-			o.arch);
-		return 2;
-	}
-	if (!o.dmesg && !o.dtb && arch != KMM_ARCH_X86_64) {
-		fprintf(stderr, "kmm boot: the built-in default machine is x86_64; give --dmesg or --dtb\n");
-		return 2;
-	}
-	ret = kmm_physmem_create(&h.pm, arch == KMM_ARCH_I386 ? 64ULL << 30 : 1ULL << 40, err,
-				 sizeof(err));
-	if (ret) {
-		fprintf(stderr, "kmm boot: %s\n", err);
-		return 1;
-	}
-	kmm_hosted_log_init(&h.log, NULL);
-	env = (struct kmm_env){ .opaque = &h, .log_line = host_log, .phys_to_virt = host_p2v,
-				.virt_to_phys = host_v2p, .bug = kmm_hosted_bug_abort };
-	m = calloc(1, sizeof(*m));
-	if (!m) {
-		fprintf(stderr, "kmm boot: out of memory\n");
-		return 1;
-	}
-	kmm_machine_init(m, arch, &env);
-	ret = boot_machine(&o, m, &h);
-	if (!ret && write_outputs(&o, &h, m))
-		ret = 1;
-	free(m);
-	kmm_hosted_log_free(&h.log);
-	kmm_physmem_destroy(h.pm);
-	return ret;
+	return kmm_boot_run(&o, &run);
 }

@@ -17,6 +17,8 @@ static void usage(FILE *f)
 		"commands:\n"
 		"  boot     boot a machine and print what Linux prints about its memory\n"
 		"           (kmm boot --help for the options)\n"
+		"  explain  boot a machine the same way and say where every byte of its RAM\n"
+		"           went (kmm explain --help)\n"
 		"  help     this text\n");
 }
 
@@ -28,6 +30,8 @@ int main(int argc, char **argv)
 	}
 	if (!strcmp(argv[1], "boot"))
 		return kmm_cmd_boot(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "explain"))
+		return kmm_cmd_explain(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "help") || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
 		usage(stdout);
 		return 0;

@@ -214,8 +214,12 @@ static void fdt_scan_reserved_mem(struct kmm_machine *m)
 		}
 		for (unsigned int j = 0; j < r->nr_reg; j++) {
 			u64 base = r->reg[j].base, size = r->reg[j].size;
+			int ret;
 
-			if (!size || dt_reserve_memory(m, base, size, r->no_map))
+			m->memblock.trace_label = r->name; /* kmm explain: the node owns it */
+			ret = !size || dt_reserve_memory(m, base, size, r->no_map);
+			m->memblock.trace_label = NULL;
+			if (ret)
 				kmm_printk(&m->env, "OF: fdt: Reserved memory: failed to reserve memory for node '%s': base 0x%016llx, size %llu MiB",
 					   r->name, (unsigned long long)base,
 					   (unsigned long long)(size / SZ_1M));
@@ -290,7 +294,8 @@ static int rmem_alloc_size(struct kmm_machine *m, struct kmm_reserved_mem *rm)
 		u64 start = r->has_alloc_ranges ? r->alloc_ranges[i].base : 0;
 		u64 end = r->has_alloc_ranges ? start + r->alloc_ranges[i].size : 0;
 
-		/* early_init_dt_alloc_reserved_memory_arch() */
+		/* early_init_dt_alloc_reserved_memory_arch(), owned by the node */
+		m->memblock.trace_label = r->name;
 		base = memblock_phys_alloc_range_caller(&m->memblock, size, align ? align : SMP_CACHE_BYTES,
 							start, end ? end : MEMBLOCK_ALLOC_ANYWHERE,
 							"early_init_dt_alloc_reserved_memory_arch");
@@ -299,6 +304,7 @@ static int rmem_alloc_size(struct kmm_machine *m, struct kmm_reserved_mem *rm)
 						  "early_init_dt_alloc_reserved_memory_arch");
 			base = 0;
 		}
+		m->memblock.trace_label = NULL;
 		if (base)
 			break;
 	}
