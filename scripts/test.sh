@@ -5,6 +5,8 @@
 #   Debug    build-debug/    full validation (KMM_DEBUG_LEVEL 3)
 #   Asan     build-asan/     ASan + UBSan, full validation
 #   Release  build-release/  -O2, checks compiled out
+#   Tsan     build-tsan/     ThreadSanitizer: the tests that run threads
+#            (ctest -L threads)
 #   fuzz     fuzz/run.sh SECONDS, when present (KMM_FUZZ_SECONDS, default 20)
 #   fidelity tests/fidelity.sh (else tests/fidelity.py) BUILD-RELEASE/kmm,
 #            when ../shared/oracle/tools/fidelity exists
@@ -24,9 +26,10 @@ failed=0
 step_ok() { passed=$((passed + 1)); }
 step_fail() { failed=$((failed + 1)); echo "test.sh: FAILED: $*" >&2; }
 
-# run_build_type TYPE DIR: configure, build, ctest; add ctest's counts
+# run_build_type TYPE DIR [CTEST-ARGS...]: configure, build, ctest; add ctest's counts
 run_build_type() {
 	local bt=$1 dir=$2 log
+	shift 2
 	echo "=== $bt ($dir) ==="
 	if ! cmake -S . -B "$dir" -G Ninja -DCMAKE_BUILD_TYPE="$bt"; then
 		step_fail "$bt: cmake"
@@ -37,7 +40,7 @@ run_build_type() {
 		return
 	fi
 	log=$(mktemp)
-	ctest --test-dir "$dir" --output-on-failure -j "$JOBS" 2>&1 | tee "$log"
+	ctest --test-dir "$dir" --output-on-failure -j "$JOBS" "$@" 2>&1 | tee "$log"
 	# "100% tests passed, 0 tests failed out of 12"
 	local line total nfail
 	line=$(grep -E '[0-9]+% tests passed, [0-9]+ tests? failed out of [0-9]+' "$log" | tail -n1)
@@ -58,6 +61,7 @@ run_build_type() {
 run_build_type Debug build-debug
 run_build_type Asan build-asan
 run_build_type Release build-release
+run_build_type Tsan build-tsan -L threads
 
 # run_step NAME CMD...: run a whole-suite step.  When its output ends with
 # "N passed, N failed" those counts are added, otherwise it counts as one

@@ -218,6 +218,39 @@ static void validate_catches_a_bad_counter(void **state)
 	pa_free(&x);
 }
 
+/*
+ * The pageblock rules the walker checks.  A free block whose pageblock is
+ * CMA but which sits on the Movable list, and a highatomic count that does
+ * not match the HighAtomic pageblocks, are each reported.
+ */
+static void validate_catches_pageblock_mismatches(void **state)
+{
+	struct pa x = { 0 };
+	struct kmm_zone *z;
+	unsigned long base = BASE >> 12;
+
+	pa_new(&x, 256 * SZ_1M, false);
+	kmm_memmap_init(x.m);
+	kmm_memblock_free_all(x.m);
+	z = dma32(&x);
+	assert_true(kmm_free_lists_validate(x.m, z));
+	kmm_set_pageblock_migratetype(x.m, base, KMM_MIGRATE_CMA);
+	x.t->nr_bugs = 0;
+	assert_false(kmm_free_lists_validate(x.m, z));
+	assert_int_not_equal(kmm_test_find_line(x.t, 0,
+			      "kmm: BUG: kmm_free_lists_validate: free block on a list its pageblock type forbids"),
+			     -1);
+	kmm_set_pageblock_migratetype(x.m, base, KMM_MIGRATE_MOVABLE);
+	assert_true(kmm_free_lists_validate(x.m, z));
+	z->nr_reserved_highatomic = KMM_PAGEBLOCK_NR_PAGES;
+	assert_false(kmm_free_lists_validate(x.m, z));
+	assert_int_not_equal(kmm_test_find_line(x.t, 0,
+			      "kmm: BUG: kmm_free_lists_validate: nr_reserved_highatomic differs from the HIGHATOMIC pageblocks"),
+			     -1);
+	assert_int_equal(x.t->nr_bugs, 2);
+	pa_free(&x);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -226,6 +259,7 @@ int main(void)
 		cmocka_unit_test(cma_pageblocks_do_not_merge),
 		cmocka_unit_test(deferred_pages_follow_later),
 		cmocka_unit_test(validate_catches_a_bad_counter),
+		cmocka_unit_test(validate_catches_pageblock_mismatches),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

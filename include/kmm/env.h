@@ -52,6 +52,10 @@ typedef int32_t s32;
  *                caller (add, remove, reserve, allocation, free, no-map) and
  *                every memblock_dump_all() to it, with @memblock_trace_cookie
  *                (see struct memblock_trace_event in kmm/memblock.h).
+ * @this_cpu:     the CPU id the calling host thread is bound to (the page
+ *                allocator's smp_processor_id()); NULL: every thread is CPU 0.
+ * @set_this_cpu: bind the calling host thread to CPU @cpu (the hosted port
+ *                keeps it in a thread-local); needed by kmm_set_this_cpu().
  */
 struct memblock;
 struct memblock_trace_event;
@@ -64,6 +68,8 @@ struct kmm_env {
 	void (*memblock_trace)(void *cookie, const struct memblock *mb,
 			       const struct memblock_trace_event *ev);
 	void *memblock_trace_cookie;
+	unsigned int (*this_cpu)(void *opaque);
+	void (*set_this_cpu)(void *opaque, unsigned int cpu);
 };
 
 #endif /* KMM_ENV_H */

@@ -23,6 +23,7 @@
 #include <kmm/kernel.h>
 #include <kmm/memblock.h>
 #include <kmm/mmzone.h>
+#include <kmm/page_alloc.h>
 #include <kmm/percpu.h>
 #include <kmm/sparse.h>
 #include <kmm/watermark.h>
@@ -130,6 +131,7 @@ struct kmm_machine {
 	/* --numa-distance: the SLIT as given, rows = columns = n (0: none); applied by
 	 * x86 NUMA init when the firmware has a SLIT (kmm_slit_parse(), kmm/slit.h) */
 	struct { unsigned int n; u8 d[KMM_MAX_NUMNODES][KMM_MAX_NUMNODES]; } slit;
+	struct kmm_page_alloc page_alloc; /* runtime allocator state (kmm/page_alloc.h) */
 	struct kmm_sparse sparse;                        /* SPARSEMEM state (kmm/sparse.h) */
 	/* page allocator totals (mm/page_alloc.c) */
 	unsigned long totalram_pages;  /* pages given to the buddy allocator, deferred ones included */

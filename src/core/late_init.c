@@ -34,8 +34,12 @@ static bool free_reserved_page(struct kmm_machine *m, unsigned long pfn, int poi
 		if (va)
 			kmm_memset(va, poison, PAGE_SIZE);
 	}
-	p->flags &= ~(u32)KMM_PG_RESERVED;
-	__kmm_free_one_page(m, z, pfn, 0, kmm_get_pageblock_migratetype(m, pfn), false);
+	/* ClearPageReserved, init_page_count, __free_page: through the per-CPU lists */
+	__atomic_fetch_and(&p->flags, (u16)~KMM_PG_RESERVED, __ATOMIC_RELAXED);
+	p->refcount = 1;
+	p->order = 0;
+	if (kmm___free_pages(m, pfn, 0))
+		return false;
 	z->managed_pages++;
 	m->totalram_pages++;
 	if (z->kind == KMM_ZONE_HIGHMEM)
@@ -99,10 +103,17 @@ static void cma_activate_area(struct kmm_machine *m, struct kmm_cma_area *a)
 		return;
 	}
 	for (unsigned long pfn = base; pfn < base + count; pfn += KMM_PAGEBLOCK_NR_PAGES) {
+		struct kmm_page *head = kmm_pfn_to_page(m, pfn);
+
 		for (unsigned long i = 0; i < KMM_PAGEBLOCK_NR_PAGES; i++)
-			kmm_pfn_to_page(m, pfn + i)->flags &= ~(u32)KMM_PG_RESERVED;
+			__atomic_fetch_and(&kmm_pfn_to_page(m, pfn + i)->flags, (u16)~KMM_PG_RESERVED,
+					   __ATOMIC_RELAXED);
 		kmm_set_pageblock_migratetype(m, pfn, KMM_MIGRATE_CMA);
-		__kmm_free_one_page(m, zone, pfn, KMM_PAGEBLOCK_ORDER, KMM_MIGRATE_CMA, false);
+		/* set_page_refcounted + __free_pages(page, pageblock_order) */
+		head->refcount = 1;
+		head->order = KMM_PAGEBLOCK_ORDER;
+		if (kmm___free_pages(m, pfn, KMM_PAGEBLOCK_ORDER))
+			continue;
 		zone->managed_pages += KMM_PAGEBLOCK_NR_PAGES;
 		zone->cma_pages += KMM_PAGEBLOCK_NR_PAGES;
 		m->totalram_pages += KMM_PAGEBLOCK_NR_PAGES;
@@ -182,7 +193,8 @@ void kmm_memblock_free_late(struct kmm_machine *m, u64 base, u64 size)
 		m->totalram_pages++;
 		if (!p || !z || deferred_pfn(m, (unsigned long)pfn))
 			continue;
-		p->flags &= ~(u32)KMM_PG_RESERVED;
+		/* __free_pages_core(): straight to the free lists, not the per-CPU lists */
+		__atomic_fetch_and(&p->flags, (u16)~KMM_PG_RESERVED, __ATOMIC_RELAXED);
 		z->managed_pages++;
 		__kmm_free_one_page(m, z, (unsigned long)pfn, 0,
 				    kmm_get_pageblock_migratetype(m, (unsigned long)pfn), false);

@@ -87,7 +87,7 @@ static void reserve_pages(struct kmm_machine *m, u64 start, u64 end)
 		struct kmm_page *p = kmm_pfn_to_page(m, pfn);
 
 		if (p)
-			p->flags |= KMM_PG_RESERVED;
+			__atomic_fetch_or(&p->flags, (u16)KMM_PG_RESERVED, __ATOMIC_RELAXED);
 	}
 }
 

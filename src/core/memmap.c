@@ -92,12 +92,21 @@ static u8 *pageblock_byte(const struct kmm_machine *m, unsigned long pfn, unsign
 	return p + bitidx / 8;
 }
 
+/*
+ * The bits are read and changed while other CPUs allocate and free (a
+ * pageblock changes type when a block is stolen), so the byte is read
+ * atomically and updated with a compare-and-swap loop, as Linux's
+ * set_pfnblock_flags_mask() does with cmpxchg on the word.
+ */
 enum kmm_migratetype kmm_get_pageblock_migratetype(const struct kmm_machine *m, unsigned long pfn)
 {
 	unsigned int shift;
 	const u8 *b = pageblock_byte(m, pfn, &shift);
 
-	return b ? (enum kmm_migratetype)((*b >> shift) & MIGRATETYPE_MASK) : KMM_MIGRATE_UNMOVABLE;
+	if (!b)
+		return KMM_MIGRATE_UNMOVABLE;
+	return (enum kmm_migratetype)((__atomic_load_n(b, __ATOMIC_RELAXED) >> shift) &
+				      MIGRATETYPE_MASK);
 }
 
 void kmm_set_pageblock_migratetype(struct kmm_machine *m, unsigned long pfn,
@@ -105,7 +114,13 @@ void kmm_set_pageblock_migratetype(struct kmm_machine *m, unsigned long pfn,
 {
 	unsigned int shift;
 	u8 *b = pageblock_byte(m, pfn, &shift);
+	u8 old, val;
 
-	if (b)
-		*b = (u8)((*b & ~(MIGRATETYPE_MASK << shift)) | ((unsigned int)mt << shift));
+	if (!b)
+		return;
+	old = __atomic_load_n(b, __ATOMIC_RELAXED);
+	do
+		val = (u8)((old & ~(MIGRATETYPE_MASK << shift)) | ((unsigned int)mt << shift));
+	while (!__atomic_compare_exchange_n(b, &old, val, false, __ATOMIC_RELAXED,
+					    __ATOMIC_RELAXED));
 }

@@ -1,25 +1,40 @@
 // SPDX-License-Identifier: MIT
 /*
- * page_alloc.c - the buddy allocator's free lists (see kmm/page_alloc.h).
+ * page_alloc.c - the buddy allocator's free lists (see kmm/page_alloc.h);
+ * allocation and the per-CPU lists are in page_alloc_rt.c.
  *
  * A zone keeps, per order and migrate type, a doubly linked list of free
- * blocks threaded through the blocks' head descriptors by pfn.  Freeing a
- * block merges it with its buddy (pfn ^ 2^order) for as long as the buddy is
- * a free block of the same order in the same zone, as Linux's
- * __free_one_page() does; at and above pageblock_order two blocks only merge
- * when their pageblock types may share a free list.
+ * blocks threaded through the blocks' head descriptors by pfn; the head
+ * also records which list it is on (page->mt), so a block can be taken off
+ * or moved without searching.  Freeing a block merges it with its buddy
+ * (pfn ^ 2^order) for as long as the buddy is a free block of the same
+ * order in the same zone, as Linux's __free_one_page() does; at and above
+ * pageblock_order two blocks only merge when their pageblock types may
+ * share a free list.
  *
  * The placement of a freed block on its list (head or tail) decides which
  * block the next allocation returns, so it follows Linux: to the tail when
  * the caller asks (FPI_TO_TAIL: memblock_free_all, onlining) or when the
  * next-larger buddy is free too (buddy_merge_likely), else to the head.
+ *
+ * Pageblock types are read and changed here with atomic byte operations
+ * (Linux's get/set_pfnblock_flags_mask use READ_ONCE and cmpxchg): a free
+ * reads its pageblock's type without the zone lock, and two pageblocks of
+ * neighbouring zones share a byte of the bitmap.
  */
 #include <kmm/check.h>
 #include <kmm/lib.h>
 #include <kmm/machine.h>
 #include <kmm/page_alloc.h>
+#include <kmm/sparse.h>
+
+#include "page_alloc_internal.h"
 
 _Static_assert(sizeof(struct kmm_page) <= 40, "struct kmm_page must fit i386's struct page");
+_Static_assert(KMM_MIGRATE_TYPES <= 8, "a migrate type must fit the 3 pageblock bits");
+
+#define NR_PAGEBLOCK_BITS 4
+#define MIGRATETYPE_MASK 7u
 
 static const char *const migratetype_names[KMM_MIGRATE_TYPES] = {
 	"Unmovable", "Movable", "Reclaimable", "HighAtomic", "CMA", "Isolate",
@@ -48,33 +63,33 @@ void kmm_zone_free_lists_init(struct kmm_zone *z)
 
 unsigned long kmm_zone_free_pages(const struct kmm_zone *z)
 {
-	return z->vm_free_pages;
+	return kmm_read_ulong(&z->vm_free_pages);
 }
 
-static void account_free(struct kmm_zone *z, unsigned int order, enum kmm_migratetype mt,
-			 bool add)
+/*
+ * Isolated pages are not free pages to the rest of the kernel: Linux leaves
+ * them out of NR_FREE_PAGES, and so does kmm.
+ */
+void kmm_zone_account_free(struct kmm_zone *z, unsigned int order, unsigned int mt, bool add)
 {
 	unsigned long n = 1UL << order;
 
-	if (add) {
-		z->vm_free_pages += n;
-		if (mt == KMM_MIGRATE_CMA)
-			z->vm_free_cma_pages += n;
-	} else {
-		z->vm_free_pages -= n;
-		if (mt == KMM_MIGRATE_CMA)
-			z->vm_free_cma_pages -= n;
-	}
+	if (mt == KMM_MIGRATE_ISOLATE)
+		return;
+	kmm_write_ulong(&z->vm_free_pages, add ? z->vm_free_pages + n : z->vm_free_pages - n);
+	if (mt == KMM_MIGRATE_CMA)
+		kmm_write_ulong(&z->vm_free_cma_pages,
+				add ? z->vm_free_cma_pages + n : z->vm_free_cma_pages - n);
 }
 
-/* add the block at @pfn (descriptor @page) to its list, at the head or the tail */
-static void free_list_add(const struct kmm_machine *m, struct kmm_zone *z, struct kmm_page *page,
-			  unsigned long pfn, unsigned int order, enum kmm_migratetype mt, bool tail)
+void kmm_free_list_add(const struct kmm_machine *m, struct kmm_zone *z, unsigned long pfn,
+		       unsigned int order, unsigned int mt, bool tail)
 {
 	struct kmm_free_area *fa = &z->free_area[order];
+	struct kmm_page *page = kmm_pfn_to_page(m, pfn);
 
-	page->flags |= KMM_PG_BUDDY;
 	page->private = order;
+	page->mt = (u8)mt;
 	if (fa->head[mt] == KMM_PFN_NONE) {
 		page->next = page->prev = KMM_PFN_NONE;
 		fa->head[mt] = fa->tail[mt] = pfn;
@@ -93,16 +108,16 @@ static void free_list_add(const struct kmm_machine *m, struct kmm_zone *z, struc
 		first->prev = pfn;
 		fa->head[mt] = pfn;
 	}
-	fa->nr[mt]++;
-	fa->nr_free++;
+	kmm_page_flags_set(page, KMM_PG_BUDDY);
+	/* the watermark check reads the counts without the zone lock */
+	kmm_write_ulong(&fa->nr[mt], fa->nr[mt] + 1);
+	kmm_write_ulong(&fa->nr_free, fa->nr_free + 1);
 }
 
-/* take the block at @pfn off its list and clear its buddy state */
-static void free_list_del(const struct kmm_machine *m, struct kmm_zone *z, struct kmm_page *page,
-			  unsigned long pfn, unsigned int order, enum kmm_migratetype mt)
+/* unlink the block at @pfn (descriptor @page) from list @mt of @order */
+static void free_list_unlink(const struct kmm_machine *m, struct kmm_free_area *fa,
+			     struct kmm_page *page, unsigned int mt)
 {
-	struct kmm_free_area *fa = &z->free_area[order];
-
 	if (page->prev == KMM_PFN_NONE)
 		fa->head[mt] = page->next;
 	else
@@ -111,44 +126,28 @@ static void free_list_del(const struct kmm_machine *m, struct kmm_zone *z, struc
 		fa->tail[mt] = page->prev;
 	else
 		kmm_pfn_to_page(m, (unsigned long)page->next)->prev = page->prev;
+	kmm_write_ulong(&fa->nr[mt], fa->nr[mt] - 1);
+	kmm_write_ulong(&fa->nr_free, fa->nr_free - 1);
+}
+
+void kmm_free_list_del(const struct kmm_machine *m, struct kmm_zone *z, unsigned long pfn,
+		       unsigned int order)
+{
+	struct kmm_page *page = kmm_pfn_to_page(m, pfn);
+
+	free_list_unlink(m, &z->free_area[order], page, page->mt);
+	kmm_page_flags_clear(page, KMM_PG_BUDDY);
 	page->next = page->prev = 0;
-	page->flags &= ~KMM_PG_BUDDY;
 	page->private = 0;
-	fa->nr[mt]--;
-	fa->nr_free--;
-	(void)pfn;
 }
 
-/*
- * The list a free block sits on.  Blocks keep the migrate type of the list
- * they were put on, which is their pageblock's type when they were freed;
- * kmm finds it again by searching the lists of that order (few types).
- */
-static int free_block_list(const struct kmm_machine *m, const struct kmm_zone *z,
-			   unsigned long pfn, unsigned int order)
+void kmm_free_list_move(const struct kmm_machine *m, struct kmm_zone *z, unsigned long pfn,
+			unsigned int order, unsigned int mt)
 {
-	const struct kmm_free_area *fa = &z->free_area[order];
-	enum kmm_migratetype hint = kmm_get_pageblock_migratetype(m, pfn);
+	struct kmm_page *page = kmm_pfn_to_page(m, pfn);
 
-	for (unsigned int i = 0; i < KMM_MIGRATE_TYPES; i++) {
-		unsigned int t = (hint + i) % KMM_MIGRATE_TYPES;
-		u64 p = fa->head[t];
-
-		if (!fa->nr[t])
-			continue;
-		if (t == hint)
-			return (int)t;
-		/* not the pageblock's type: confirm by walking (rare: stolen or isolated blocks) */
-		for (; p != KMM_PFN_NONE; p = kmm_pfn_to_page(m, (unsigned long)p)->next)
-			if (p == pfn)
-				return (int)t;
-	}
-	return -1;
-}
-
-static bool migratetype_is_mergeable(enum kmm_migratetype mt)
-{
-	return mt < KMM_MIGRATE_PCPTYPES;
+	free_list_unlink(m, &z->free_area[order], page, page->mt);
+	kmm_free_list_add(m, z, pfn, order, mt, true);
 }
 
 /* buddy_merge_likely(): is the next-larger buddy free, so that this block should wait at the tail? */
@@ -165,7 +164,7 @@ static bool buddy_merge_likely(struct kmm_machine *m, struct kmm_zone *z, unsign
 	if (kmm_pfn_zone(m, hbuddy) != z || !kmm_pfn_has_memmap(m, hbuddy))
 		return false;
 	hp = kmm_pfn_to_page(m, hbuddy);
-	return hp && (hp->flags & KMM_PG_BUDDY) && hp->private == order + 1;
+	return hp && (kmm_page_flags(hp) & KMM_PG_BUDDY) && hp->private == order + 1;
 }
 
 void __kmm_free_one_page(struct kmm_machine *m, struct kmm_zone *z, unsigned long pfn,
@@ -176,36 +175,100 @@ void __kmm_free_one_page(struct kmm_machine *m, struct kmm_zone *z, unsigned lon
 	KMM_CHECK(&m->env, page && !(pfn & ((1UL << order) - 1)));
 	if (!page)
 		return;
-	account_free(z, order, mt, true);
+	kmm_zone_account_free(z, order, mt, true);
 	while (order < KMM_MAX_ORDER - 1) {
 		unsigned long buddy_pfn = pfn ^ (1UL << order);
 		struct kmm_page *buddy;
-		int buddy_list;
 
 		if (kmm_pfn_zone(m, buddy_pfn) != z || !kmm_pfn_has_memmap(m, buddy_pfn))
 			break;
 		buddy = kmm_pfn_to_page(m, buddy_pfn);
-		if (!buddy || !(buddy->flags & KMM_PG_BUDDY) || buddy->private != order)
-			break;
-		buddy_list = free_block_list(m, z, buddy_pfn, order);
-		if (buddy_list < 0)
+		if (!buddy || !(kmm_page_flags(buddy) & KMM_PG_BUDDY) || buddy->private != order)
 			break;
 		/* never mix isolated/CMA/highatomic pageblocks with normal ones */
 		if (order >= KMM_PAGEBLOCK_ORDER) {
 			enum kmm_migratetype bmt = kmm_get_pageblock_migratetype(m, buddy_pfn);
 
-			if (bmt != mt && (!migratetype_is_mergeable(mt) ||
-					  !migratetype_is_mergeable(bmt)))
+			if (bmt != mt && (!kmm_migratetype_is_mergeable(mt) ||
+					  !kmm_migratetype_is_mergeable(bmt)))
 				break;
 		}
-		free_list_del(m, z, buddy, buddy_pfn, order, (enum kmm_migratetype)buddy_list);
+		kmm_free_list_del(m, z, buddy_pfn, order);
 		pfn &= buddy_pfn;
 		order++;
-		page = kmm_pfn_to_page(m, pfn);
 	}
 	if (!to_tail)
 		to_tail = buddy_merge_likely(m, z, pfn, order);
-	free_list_add(m, z, page, pfn, order, mt, to_tail);
+	kmm_free_list_add(m, z, pfn, order, mt, to_tail);
+}
+
+/* ------------------------------------------------------------ validation */
+
+static bool lists_bad(const struct kmm_machine *m, const char *what)
+{
+	kmm_bug(&m->env, "kmm_free_lists_validate", what);
+	return false;
+}
+
+/* the pageblock rules of a free block on list @t: CMA and ISOLATE never mix with others */
+static bool block_types_ok(const struct kmm_machine *m, unsigned long pfn, unsigned int order,
+			   unsigned int t)
+{
+	unsigned long step = KMM_PAGEBLOCK_NR_PAGES, n = 1UL << order;
+
+	for (unsigned long p = pfn & ~(step - 1); p < pfn + n; p += step) {
+		enum kmm_migratetype pb = kmm_get_pageblock_migratetype(m, p);
+
+		if ((t == KMM_MIGRATE_CMA) != (pb == KMM_MIGRATE_CMA))
+			return false;
+		if (t == KMM_MIGRATE_ISOLATE && pb != KMM_MIGRATE_ISOLATE)
+			return false;
+	}
+	return true;
+}
+
+static bool free_list_ok(const struct kmm_machine *m, const struct kmm_zone *z, unsigned int o,
+			 unsigned int t, unsigned long *pages, unsigned long *cma)
+{
+	const struct kmm_free_area *fa = &z->free_area[o];
+	u64 prev = KMM_PFN_NONE, p = fa->head[t];
+	unsigned long n = 0;
+
+	for (; p != KMM_PFN_NONE; prev = p, p = kmm_pfn_to_page(m, (unsigned long)p)->next) {
+		const struct kmm_page *pg = kmm_pfn_to_page(m, (unsigned long)p);
+		u16 flags = pg ? kmm_page_flags(pg) : 0;
+
+		if (!pg || pg->prev != prev || !(flags & KMM_PG_BUDDY) ||
+		    (flags & (KMM_PG_RESERVED | KMM_PG_PCP | KMM_PG_TAIL)) || pg->private != o ||
+		    pg->mt != t || pg->refcount || (p & ((1ULL << o) - 1)) ||
+		    p < z->zone_start_pfn ||
+		    p + (1ULL << o) > z->zone_start_pfn + z->spanned_pages || n > z->spanned_pages)
+			return lists_bad(m, "free list entry inconsistent");
+		if (!block_types_ok(m, (unsigned long)p, o, t))
+			return lists_bad(m, "free block on a list its pageblock type forbids");
+		n++;
+	}
+	if (prev != fa->tail[t] || n != fa->nr[t])
+		return lists_bad(m, "free list counters differ from the walk");
+	if (t != KMM_MIGRATE_ISOLATE)
+		*pages += n << o;
+	if (t == KMM_MIGRATE_CMA)
+		*cma += n << o;
+	return true;
+}
+
+/* nr_reserved_highatomic counts the zone's HIGHATOMIC pageblocks */
+static bool highatomic_ok(const struct kmm_machine *m, const struct kmm_zone *z)
+{
+	unsigned long end = z->zone_start_pfn + z->spanned_pages, blocks = 0;
+
+	for (unsigned long p = z->zone_start_pfn & ~(KMM_PAGEBLOCK_NR_PAGES - 1); p < end;
+	     p += KMM_PAGEBLOCK_NR_PAGES)
+		if (kmm_pfn_has_memmap(m, p) && kmm_get_pageblock_migratetype(m, p) == KMM_MIGRATE_HIGHATOMIC)
+			blocks++;
+	if (blocks * KMM_PAGEBLOCK_NR_PAGES != kmm_read_ulong(&z->nr_reserved_highatomic))
+		return lists_bad(m, "nr_reserved_highatomic differs from the HIGHATOMIC pageblocks");
+	return true;
 }
 
 bool kmm_free_lists_validate(const struct kmm_machine *m, const struct kmm_zone *z)
@@ -213,43 +276,18 @@ bool kmm_free_lists_validate(const struct kmm_machine *m, const struct kmm_zone 
 	unsigned long pages = 0, cma = 0;
 
 	for (unsigned int o = 0; o < KMM_MAX_ORDER; o++) {
-		const struct kmm_free_area *fa = &z->free_area[o];
 		unsigned long total = 0;
 
 		for (unsigned int t = 0; t < KMM_MIGRATE_TYPES; t++) {
-			u64 prev = KMM_PFN_NONE, p = fa->head[t];
-			unsigned long n = 0;
-
-			for (; p != KMM_PFN_NONE; prev = p, p = kmm_pfn_to_page(m, (unsigned long)p)->next) {
-				const struct kmm_page *pg = kmm_pfn_to_page(m, (unsigned long)p);
-
-				if (!pg || pg->prev != prev || !(pg->flags & KMM_PG_BUDDY) ||
-				    pg->private != o || (p & ((1ULL << o) - 1)) ||
-				    p < z->zone_start_pfn ||
-				    p + (1ULL << o) > z->zone_start_pfn + z->spanned_pages ||
-				    n > z->spanned_pages) {
-					kmm_bug(&m->env, __func__, "free list entry inconsistent");
-					return false;
-				}
-				n++;
-			}
-			if (prev != fa->tail[t] || n != fa->nr[t]) {
-				kmm_bug(&m->env, __func__, "free list counters differ from the walk");
+			if (!free_list_ok(m, z, o, t, &pages, &cma))
 				return false;
-			}
-			total += n;
-			pages += n << o;
-			if (t == KMM_MIGRATE_CMA)
-				cma += n << o;
+			total += z->free_area[o].nr[t];
 		}
-		if (total != fa->nr_free) {
-			kmm_bug(&m->env, __func__, "nr_free differs from the lists");
-			return false;
-		}
+		if (total != z->free_area[o].nr_free)
+			return lists_bad(m, "nr_free differs from the lists");
 	}
-	if (pages != z->vm_free_pages || cma != z->vm_free_cma_pages) {
-		kmm_bug(&m->env, __func__, "NR_FREE_PAGES differs from the lists");
-		return false;
-	}
-	return true;
+	if (pages != kmm_read_ulong(&z->vm_free_pages) ||
+	    cma != kmm_read_ulong(&z->vm_free_cma_pages))
+		return lists_bad(m, "NR_FREE_PAGES differs from the lists");
+	return highatomic_ok(m, z);
 }

@@ -14,6 +14,7 @@
 #include <kmm/efi.h>
 #include <kmm/error.h>
 #include <kmm/free_area.h>
+#include <kmm/gfp.h>
 #include <kmm/late_init.h>
 #include <kmm/lib.h>
 #include <kmm/mem_init.h>
@@ -175,6 +176,36 @@ static void smp_init(struct kmm_machine *m)
 	}
 }
 
+/*
+ * x86_64 mem_init() -> preallocate_vmalloc_pages(): with 4-level paging the
+ * kernel allocates, right after memblock_free_all(), the PUD page under every
+ * top-level (512 GiB) slot of the vmalloc and vmemmap area, so that those
+ * top-level entries never change later (they are copied into every process).
+ * The area runs from VMALLOC_START (0xffffc90000000000 without KASLR) for
+ * VMALLOC_SIZE_TB (32 TiB): 64 zeroed GFP_KERNEL pages.
+ */
+#define X86_64_VMALLOC_START 0xffffc90000000000ULL
+#define X86_64_VMALLOC_SIZE (32ULL << 40)
+#define X86_64_PGDIR_SIZE (1ULL << 39)
+
+static int preallocate_vmalloc_pages(struct kmm_machine *m, char *err, size_t errlen)
+{
+	unsigned long pfn;
+	u64 addr, end = X86_64_VMALLOC_START + X86_64_VMALLOC_SIZE - 1;
+	int ret;
+
+	for (addr = X86_64_VMALLOC_START; addr <= end && addr >= X86_64_VMALLOC_START;
+	     addr = KMM_ALIGN(addr + 1, X86_64_PGDIR_SIZE)) {
+		ret = kmm_alloc_boot_pages(m, GFP_KERNEL | __GFP_ZERO, 1, &pfn);
+		if (ret) {
+			kmm_snprintf(err, errlen, "Failed to allocate pud page for vmalloc/vmemmap area "
+				     "%#llx", (unsigned long long)addr);
+			return ret;
+		}
+	}
+	return 0;
+}
+
 int kmm_start_kernel_mm(struct kmm_machine *m, char *err, size_t errlen)
 {
 	int ret;
@@ -199,6 +230,11 @@ int kmm_start_kernel_mm(struct kmm_machine *m, char *err, size_t errlen)
 	if (ret)
 		return ret;
 	kmm_memblock_free_all(m);
+	if (m->kernel.arch == KMM_ARCH_X86_64) {
+		ret = preallocate_vmalloc_pages(m, err, errlen);
+		if (ret)
+			return ret;
+	}
 	if (m->kernel.highmem)
 		kmm_set_highmem_pages_init(m);
 	kmm_mem_init_print_info(m);

@@ -17,6 +17,7 @@
 
 #include <kmm/error.h>
 #include <kmm/hosted.h>
+#include <kmm/hosted_cpu.h>
 #include <kmm/lib.h>
 #include <kmm/machine.h>
 #include <kmm/memblock_debugfs.h>
@@ -31,6 +32,7 @@ static int read_struct_sizes(const struct kmm_boot_opts *o, struct kmm_machine *
 struct host {
 	struct kmm_hosted_log log;
 	struct kmm_physmem *pm;
+	struct kmm_dt *dt; /* arm64: the booted tree, kept for the views (m->dt) */
 };
 
 static void boot_usage(FILE *f)
@@ -323,12 +325,12 @@ static int arm64_write_memblock_debugfs(const char *dir, const struct memblock *
  * The arm64 path: the device tree (libfdt), its /chosen command line unless
  * --cmdline, the Image at --kernel-load; kmm runs setup_arch() and
  * start_kernel()'s memory path, and writes the memblock debugfs files with
- * --output-dir.  The tree stays allocated after a boot (the /proc views
- * read its cpus); the next boot frees it.
+ * --output-dir.  The tree goes to @h (the machine points into it; the views
+ * read its cpus) and lives as long as the machine.
  */
-static int boot_arm64(const struct kmm_boot_opts *o, struct kmm_machine *m, char *err, size_t errlen)
+static int boot_arm64(const struct kmm_boot_opts *o, struct kmm_machine *m, struct host *h,
+		      char *err, size_t errlen)
 {
-	static struct kmm_dt *kept_dt; /* the last booted tree, see above */
 	char *map = NULL, *cfg = NULL;
 	void *blob = NULL;
 	size_t blob_len = 0;
@@ -378,8 +380,7 @@ static int boot_arm64(const struct kmm_boot_opts *o, struct kmm_machine *m, char
 	if (o->output_dir && arm64_write_memblock_debugfs(o->output_dir, &m->memblock, err, errlen))
 		goto out;
 	m->booted = true;
-	free(kept_dt);
-	kept_dt = dt;
+	h->dt = dt;
 	dt = NULL;
 	ret = 0;
 out:
@@ -420,7 +421,8 @@ static int read_struct_sizes(const struct kmm_boot_opts *o, struct kmm_machine *
 	return ret;
 }
 
-static int boot_machine(const struct kmm_boot_opts *o, struct kmm_machine *m, const char *prog)
+static int boot_machine(const struct kmm_boot_opts *o, struct kmm_machine *m, struct host *h,
+			const char *prog)
 {
 	char err[512] = "";
 	char *dmesg = NULL, *map = NULL, *cfg = NULL;
@@ -429,7 +431,7 @@ static int boot_machine(const struct kmm_boot_opts *o, struct kmm_machine *m, co
 	int ret = 1;
 
 	if (m->kernel.arch == KMM_ARCH_ARM64) {
-		ret = boot_arm64(o, m, err, sizeof(err));
+		ret = boot_arm64(o, m, h, err, sizeof(err));
 		goto out;
 	}
 	if (o->dmesg && !(dmesg = read_file(o->dmesg, err, sizeof(err))))
@@ -548,6 +550,7 @@ int kmm_boot_run(const struct kmm_boot_opts *o, const struct kmm_boot_run *run)
 				.virt_to_phys = host_v2p, .bug = kmm_hosted_bug_abort,
 				.memblock_trace = run->memblock_trace,
 				.memblock_trace_cookie = run->trace_cookie };
+	kmm_hosted_cpu_fill_env(&env); /* each host thread is bound to a CPU of its own */
 	m = calloc(1, sizeof(*m));
 	if (!m) {
 		fprintf(stderr, "%s: out of memory\n", run->prog);
@@ -558,10 +561,11 @@ int kmm_boot_run(const struct kmm_boot_opts *o, const struct kmm_boot_run *run)
 	kmm_machine_init(m, arch, &env);
 	if (run->setup)
 		run->setup(run->ctx, m);
-	ret = boot_machine(o, m, run->prog);
+	ret = boot_machine(o, m, &h, run->prog);
 	if (!ret && run->report && run->report(run->ctx, m, &h.log))
 		ret = 1;
 	free(m);
+	free(h.dt);
 	kmm_hosted_log_free(&h.log);
 	kmm_physmem_destroy(h.pm);
 	return ret;
