@@ -502,6 +502,37 @@ static void wmark_pcp_high_split(void **state)
 }
 
 /*
+ * setup_per_cpu_pageset() runs before any watermark is set: every populated
+ * zone gets batch = zone_batchsize() and high = 4 * batch (the low watermark
+ * is still 0); an empty zone keeps the boot pageset (0, 0 here).  pc-2G's
+ * DMA32 (managed 497506): batch 63, high 252; DMA (managed 3840): 0, 4.
+ */
+static void wmark_setup_per_cpu_pageset(void **state)
+{
+	struct fix *f = *state;
+	struct kmm_zone *dma, *dma32, *normal;
+
+	run_case(f, "x86_64-pc-2G");
+	dma = &f->m->node[0].zones[0];
+	dma32 = &f->m->node[0].zones[1];
+	normal = &f->m->node[0].zones[2];
+	for (unsigned int i = 0; i < f->m->zone_layout.nr; i++) {
+		struct kmm_zone *z = &f->m->node[0].zones[i];
+
+		z->watermark[KMM_WMARK_LOW] = 0;
+		z->pageset_high = z->pageset_batch = 0;
+	}
+	kmm_setup_per_cpu_pageset(f->m);
+	assert_int_equal(dma32->pageset_batch, 63);
+	assert_int_equal(dma32->pageset_high, 252);
+	assert_int_equal(dma->pageset_batch, 1);
+	assert_int_equal(dma->pageset_high, 4);
+	assert_int_equal(normal->present_pages, 0);
+	assert_int_equal(normal->pageset_batch, 0);
+	assert_int_equal(normal->pageset_high, 0);
+}
+
+/*
  * is_highmem(): i386 HighMem, and Movable only while ZONE_MOVABLE takes its
  * pages from HighMem; never on x86_64.
  */
@@ -656,6 +687,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(wmark_zone_is_highmem, setup, teardown),
 		cmocka_unit_test_setup_teardown(wmark_validate_catches_corruption, setup, teardown),
 		cmocka_unit_test_setup_teardown(wmark_bad_layout_not_set, setup, teardown),
+		cmocka_unit_test_setup_teardown(wmark_setup_per_cpu_pageset, setup, teardown),
 		cmocka_unit_test_setup_teardown(wmark_bad_managed_above_present, setup, teardown),
 		cmocka_unit_test_setup_teardown(wmark_bad_no_lowmem, setup, teardown),
 		cmocka_unit_test_setup_teardown(wmark_bad_settings, setup, teardown),

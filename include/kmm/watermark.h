@@ -133,6 +133,15 @@ int kmm_init_per_zone_wmark_min(struct kmm_machine *m, char *err, size_t errlen)
 int kmm_hugepage_init_min_free_kbytes(struct kmm_machine *m, char *err, size_t errlen);
 
 /*
+ * kmm_setup_per_cpu_pageset - start_kernel()'s setup_per_cpu_pageset(): every
+ * populated zone leaves the boot pageset (high 0, batch 1) for per-CPU lists
+ * sized from its managed pages while its watermarks are still 0: batch =
+ * zone_batchsize(), high = 4 * batch.  kmm_setup_per_zone_wmarks() resizes
+ * them later from the low watermark.
+ */
+void kmm_setup_per_cpu_pageset(struct kmm_machine *m);
+
+/*
  * kmm_boot_watermarks - both boot steps in order: kmm_init_per_zone_wmark_min()
  * then kmm_hugepage_init_min_free_kbytes().
  */

@@ -238,6 +238,7 @@ int kmm_start_kernel_mm(struct kmm_machine *m, char *err, size_t errlen)
 	if (m->kernel.highmem)
 		kmm_set_highmem_pages_init(m);
 	kmm_mem_init_print_info(m);
+	kmm_setup_per_cpu_pageset(m);
 	/* efi_enter_virtual_mode(), then check_bugs() -> alternative_instructions() */
 	if (m->kernel.arch != KMM_ARCH_ARM64)
 		kmm_x86_efi_free_boot_services(m, kmm_memblock_free_late);

@@ -211,6 +211,14 @@ static void zone_pcp_update(struct kmm_machine *m, struct kmm_zone *z)
 	z->pageset_high = kmm_zone_highsize(m, z, batch, 0);
 }
 
+void kmm_setup_per_cpu_pageset(struct kmm_machine *m)
+{
+	for (int nid = 0; nid < KMM_MAX_NUMNODES; nid++)
+		for (unsigned int i = 0; m->node[nid].online && i < m->zone_layout.nr; i++)
+			if (m->node[nid].zones[i].present_pages)
+				zone_pcp_update(m, &m->node[nid].zones[i]);
+}
+
 void kmm_calculate_totalreserve_pages(struct kmm_machine *m)
 {
 	unsigned long total = 0;
