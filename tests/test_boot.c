@@ -285,6 +285,68 @@ static void uefi_boot_services_freed_late(void **state)
 	kmm_test_env_free(b.t);
 }
 
+/* boot pc-2G with numa=fake=@opt to the end; expect @n lines in order, then a valid machine */
+static void expect_numa_fake(const char *opt, const char *const *want, unsigned int n)
+{
+	char cmdline[256];
+	struct booted b;
+	int at = 0;
+
+	snprintf(cmdline, sizeof(cmdline),
+		 "console=ttyS0 earlyprintk=ttyS0 rdinit=/init nokaslr panic=-1 numa=fake=%s", opt);
+	boot_fixture(&b, "pc-2G", KMM_ARCH_X86_64, cmdline);
+	if (b.ret == 0)
+		b.ret = kmm_start_kernel_mm(b.m, b.err, sizeof(b.err));
+	if (b.ret)
+		fail_msg("numa=fake=%s: %s", opt, b.err);
+	for (unsigned int i = 0; i < n; i++) {
+		at = kmm_test_find_line(b.t, (unsigned int)at, want[i]);
+		if (at < 0)
+			fail_msg("numa=fake=%s: missing '%s'\n%s", opt, want[i], kmm_test_log_text(b.t));
+	}
+	assert_true(kmm_boot_validate(b.m));
+	free(b.m);
+	kmm_test_env_free(b.t);
+}
+
+/*
+ * numa_emulation() on pc-2G (RAM 0x1000-0x9efff, 0x100000-0x7ffdffff: 98
+ * pages of holes below 0x7ffe0000), derived by hand from Linux's rules:
+ * - =512M: each node needs 512M present, so node 0 grows by one 32M step
+ *   past the holes (544M); node 2 takes the rest (480M would be too little).
+ * - =3: 174719 pages each, cut to 672M, no "big" nodes; node 0 grows to
+ *   704M and node 1 takes the rest, because 671.9M < 672M would be left:
+ *   only two nodes.
+ * - =3U: 682M per node ignoring holes, below the 32M-aligned minimum, so
+ *   704M each ("too small, increasing"), the last node gets 639M.
+ * Every pfn finds its zone although nodes share 128M sections.
+ */
+static void numa_fake_forms(void **state)
+{
+	static const char *const size512[] = {
+		"Faking node 0 at [mem 0x0000000000000000-0x0000000021ffffff] (544MB)",
+		"Faking node 1 at [mem 0x0000000022000000-0x0000000041ffffff] (512MB)",
+		"Faking node 2 at [mem 0x0000000042000000-0x000000007ffdffff] (991MB)",
+		"NUMA: Initialized distance table, cnt=3",
+	};
+	static const char *const three[] = {
+		"Faking node 0 at [mem 0x0000000000000000-0x000000002bffffff] (704MB)",
+		"Faking node 1 at [mem 0x000000002c000000-0x000000007ffdffff] (1343MB)",
+		"NUMA: Initialized distance table, cnt=2",
+	};
+	static const char *const uniform3[] = {
+		"Fake node size 682MB too small, increasing to 704MB",
+		"Faking node 0 at [mem 0x0000000000000000-0x000000002bffffff] (704MB)",
+		"Faking node 1 at [mem 0x000000002c000000-0x0000000057ffffff] (704MB)",
+		"Faking node 2 at [mem 0x0000000058000000-0x000000007ffdffff] (639MB)",
+	};
+
+	(void)state;
+	expect_numa_fake("512M", size512, 4);
+	expect_numa_fake("3", three, 3);
+	expect_numa_fake("3U", uniform3, 4);
+}
+
 static void booted_free(struct booted *b)
 {
 	free(b->m);
@@ -793,6 +855,7 @@ int main(void)
 		cmocka_unit_test(late_i386_pc_4G),
 		cmocka_unit_test(swiotlb_options),
 		cmocka_unit_test(uefi_boot_services_freed_late),
+		cmocka_unit_test(numa_fake_forms),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

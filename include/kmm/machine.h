@@ -168,9 +168,9 @@ int kmm_x86_setup_arch(struct kmm_machine *m, const char *firmware_text, char *e
  * kmm_x86_setup_memory - continue setup_arch() after the first dump: the
  * real-mode trampoline and low 1M, init_mem_mapping()'s probe, the initrd
  * (moved into mapped RAM when needed), the ACPI table reservations and NUMA
- * setup with NODE_DATA and the second MEMBLOCK dump.  Returns 0, -KMM_ENOMEM
- * (@err: what could not be placed) or -KMM_ENOTSUP (numa=fake=SIZE or =NU
- * is not simulated yet; everything up to that point has been done).
+ * setup (SRAT/SLIT, or numa=fake=N, =SIZE[MG], =NU emulation) with NODE_DATA
+ * and the second MEMBLOCK dump.  Returns 0 or -KMM_ENOMEM (@err: what could
+ * not be placed).
  */
 int kmm_x86_setup_memory(struct kmm_machine *m, char *err, size_t errlen);
 

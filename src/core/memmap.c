@@ -36,20 +36,10 @@ struct kmm_page *kmm_pfn_to_page(const struct kmm_machine *m, unsigned long pfn)
 	return m->env.phys_to_virt(m->env.opaque, pa);
 }
 
-static int pfn_node(const struct kmm_machine *m, unsigned long pfn)
+/* the zone of node @nid whose span holds @pfn, or NULL */
+static struct kmm_zone *node_zone(struct kmm_machine *m, int nid, unsigned long pfn)
 {
-	int nid = 0;
-
-	if (m->kernel.sparsemem_vmemmap)
-		nid = kmm_sparse_section_nid(m, kmm_pfn_to_section_nr(pfn));
-	return nid >= 0 && nid < KMM_MAX_NUMNODES ? nid : -1;
-}
-
-struct kmm_zone *kmm_pfn_zone(struct kmm_machine *m, unsigned long pfn)
-{
-	int nid = pfn_node(m, pfn);
-
-	if (nid < 0)
+	if (nid < 0 || nid >= KMM_MAX_NUMNODES || !m->node[nid].online)
 		return NULL;
 	for (unsigned int i = 0; i < m->zone_layout.nr; i++) {
 		struct kmm_zone *z = &m->node[nid].zones[i];
@@ -58,6 +48,30 @@ struct kmm_zone *kmm_pfn_zone(struct kmm_machine *m, unsigned long pfn)
 		    pfn < z->zone_start_pfn + z->spanned_pages)
 			return z;
 	}
+	return NULL;
+}
+
+/*
+ * page_zone(): Linux keeps the node in every page's flags, set when the
+ * memmap is initialised from the memory map (early_pfn_to_nid).  kmm asks
+ * the section first (one node per section is the common case) and, when
+ * nodes share a section (numa=fake and SRAT nodes need not be section
+ * aligned), the memblock region that holds the pfn.
+ */
+struct kmm_zone *kmm_pfn_zone(struct kmm_machine *m, unsigned long pfn)
+{
+	const struct memblock_region *r;
+	struct kmm_zone *z;
+	u64 pa = (u64)pfn << 12;
+
+	if (!m->kernel.sparsemem_vmemmap)
+		return node_zone(m, 0, pfn);
+	z = node_zone(m, kmm_sparse_section_nid(m, kmm_pfn_to_section_nr(pfn)), pfn);
+	if (z)
+		return z;
+	for_each_mem_region(&m->memblock, r)
+		if (pa >= r->base && pa - r->base < r->size)
+			return node_zone(m, memblock_get_region_node(&m->memblock, r), pfn);
 	return NULL;
 }
 

@@ -838,96 +838,256 @@ static u64 numa_mem_hole_size(const struct kmm_machine *m, u64 start, u64 end)
 }
 
 #define FAKE_NODE_MIN_SIZE (32ULL << 20)
+#define EMU_MAX_BLKS 128
+
+/* numa_meminfo of the emulation: the physical blocks left (pi) and the emulated ones (ei) */
+struct numa_emu {
+	struct kmm_machine *m;
+	unsigned int nr_pi, nr_ei;
+	struct { u64 start, end; int nid; } pi[EMU_MAX_BLKS], ei[EMU_MAX_BLKS];
+};
+
+static int emu_find_blk(const struct numa_emu *e, int nid)
+{
+	for (unsigned int j = 0; j < e->nr_pi; j++)
+		if (e->pi[j].nid == nid)
+			return (int)j;
+	return -1;
+}
 
 /*
- * numa_emulation() for numa=fake=N: split_nodes_interleave() cuts the
- * physical blocks into N nodes of equal present memory (32M granules, the
- * remainder spread as "big" nodes; a node that would leave less than 32M of
- * DMA32 or less than a node's worth of memory takes the rest), then the
- * emulated distance table (local 10, remote 20) is allocated.
+ * emu_setup_memblk(): the first @size bytes of physical block @blk become
+ * emulated node @nid; the block shrinks and goes when it is used up.
  */
-static int x86_numa_emulation(struct kmm_machine *m)
+static int emu_setup_memblk(struct numa_emu *e, int nid, int blk, u64 size)
 {
-	u64 max_addr = (u64)m->max_pfn << 12, dma32_end = 1ULL << 32, size;
-	unsigned int nr_pi = m->nr_numa_blks, nr_ei = 0;
-	struct { u64 start, end; int nid; } pi[128], ei[128];
-	unsigned long nr_nodes = (unsigned long)m->cmdline.numa_fake_value;
-	u64 physnodes = m->nodes_parsed, big;
+	unsigned int b = (unsigned int)blk;
+
+	if (e->nr_ei >= EMU_MAX_BLKS) {
+		kmm_printk(&e->m->env, "Too many emulated memblks, failing emulation");
+		return -KMM_ENOMEM;
+	}
+	e->ei[e->nr_ei].start = e->pi[b].start;
+	e->ei[e->nr_ei].end = e->pi[b].start + size;
+	e->ei[e->nr_ei].nid = nid;
+	e->pi[b].start += size;
+	if (e->pi[b].start >= e->pi[b].end) {
+		e->nr_pi--;
+		kmm_memmove(&e->pi[b], &e->pi[b + 1], (e->nr_pi - b) * sizeof(e->pi[0]));
+	}
+	kmm_printk(&e->m->env, "Faking node %d at [mem %#018llx-%#018llx] (%lluMB)", nid,
+		   (unsigned long long)e->ei[e->nr_ei].start,
+		   (unsigned long long)(e->ei[e->nr_ei].end - 1), (unsigned long long)(size >> 20));
+	e->nr_ei++;
+	return 0;
+}
+
+/* the pages of [base, max_addr) less @hole, shared by @nr_nodes, in bytes */
+static u64 uniform_size(u64 max_addr, u64 base, u64 hole, u64 nr_nodes)
+{
+	return (((max_addr >> 12) - (base >> 12) - (hole >> 12)) / nr_nodes) << 12;
+}
+
+/*
+ * find_end_of_node(): from @end, grow past holes in FAKE_NODE_MIN_SIZE steps
+ * until [start, end) holds @size present bytes (at most up to @max_addr)
+ */
+static u64 find_end_of_node(const struct kmm_machine *m, u64 start, u64 end, u64 max_addr,
+			    u64 size)
+{
+	while (end - start - numa_mem_hole_size(m, start, end) < size) {
+		end += FAKE_NODE_MIN_SIZE;
+		if (end > max_addr)
+			return max_addr;
+	}
+	return end;
+}
+
+/*
+ * A node that would leave less than FAKE_NODE_MIN_SIZE of present memory in
+ * ZONE_DMA32 for the next one takes the rest of DMA32.
+ */
+static u64 emu_dma32_rule(const struct kmm_machine *m, u64 end)
+{
+	const u64 dma32_end = 1ULL << 32;
+
+	if (end < dma32_end &&
+	    dma32_end - end - numa_mem_hole_size(m, end, dma32_end) < FAKE_NODE_MIN_SIZE)
+		return dma32_end;
+	return end;
+}
+
+/*
+ * split_nodes_interleave() (numa=fake=N): N nodes of equal present memory in
+ * 32M granules, the remainder spread as "big" nodes, dealt round-robin over
+ * the physical nodes; a node that would leave the next one too little takes
+ * the rest of its physical node.  Returns the emulated node count or < 0.
+ */
+static int split_nodes_interleave(struct numa_emu *e, u64 nr_nodes)
+{
+	struct kmm_machine *m = e->m;
+	u64 max_addr = (u64)m->max_pfn << 12, size, big, physnodes = m->nodes_parsed;
 	int nid = 0;
 
-	if (m->cmdline.numa_fake != KMM_NUMA_FAKE_NODES)
-		return -KMM_ENOTSUP;
-	if (!nr_nodes)
-		return 0;
-	if (nr_nodes > (unsigned long)m->memblock.max_numnodes) {
-		kmm_printk(&m->env, "numa=fake=%lu too large, reducing to %d", nr_nodes,
-			   m->memblock.max_numnodes);
-		nr_nodes = (unsigned long)m->memblock.max_numnodes;
+	if (nr_nodes > (u64)m->memblock.max_numnodes) {
+		kmm_printk(&m->env, "numa=fake=%llu too large, reducing to %d",
+			   (unsigned long long)nr_nodes, m->memblock.max_numnodes);
+		nr_nodes = (u64)m->memblock.max_numnodes;
 	}
-	kmm_memcpy(pi, m->numa_blks, sizeof(pi[0]) * nr_pi);
-	size = max_addr - numa_mem_hole_size(m, 0, max_addr);
-	size = ((size >> 12) / nr_nodes) << 12;
+	size = uniform_size(max_addr, 0, numa_mem_hole_size(m, 0, max_addr), nr_nodes);
 	big = ((size & (FAKE_NODE_MIN_SIZE - 1)) * nr_nodes) / FAKE_NODE_MIN_SIZE;
 	size &= ~(FAKE_NODE_MIN_SIZE - 1);
 	if (!size) {
 		kmm_printk(&m->env, "Not enough memory for each node.  NUMA emulation disabled.");
-		return 0;
+		return -KMM_EINVAL;
 	}
 	while (physnodes) {
 		for (int i = 0; i < 64; i++) {
+			int blk;
 			u64 start, limit, end;
-			int blk = -1;
 
 			if (!(physnodes & (1ULL << i)))
 				continue;
-			for (unsigned int j = 0; j < nr_pi; j++)
-				if (pi[j].nid == i) {
-					blk = (int)j;
-					break;
-				}
+			blk = emu_find_blk(e, i);
 			if (blk < 0) {
 				physnodes &= ~(1ULL << i);
 				continue;
 			}
-			start = pi[blk].start;
-			limit = pi[blk].end;
+			start = e->pi[blk].start;
+			limit = e->pi[blk].end;
 			end = start + size;
 			if ((u64)nid < big)
 				end += FAKE_NODE_MIN_SIZE;
-			while (end - start - numa_mem_hole_size(m, start, end) < size) {
-				end += FAKE_NODE_MIN_SIZE;
-				if (end > limit) {
-					end = limit;
-					break;
-				}
-			}
-			if (end < dma32_end &&
-			    dma32_end - end - numa_mem_hole_size(m, end, dma32_end) < FAKE_NODE_MIN_SIZE)
-				end = dma32_end;
+			end = find_end_of_node(m, start, end, limit, size);
+			end = emu_dma32_rule(m, end);
 			if (limit - end - numa_mem_hole_size(m, end, limit) < size)
 				end = limit;
-			if (nr_ei >= KMM_ARRAY_SIZE(ei)) {
-				kmm_printk(&m->env, "Too many emulated memblks, failing emulation");
-				return 0;
-			}
-			ei[nr_ei].start = start;
-			ei[nr_ei].end = start + (KMM_MIN(end, limit) - start);
-			ei[nr_ei].nid = (int)((unsigned long)nid++ % nr_nodes);
-			pi[blk].start = ei[nr_ei].end;
-			if (pi[blk].start >= pi[blk].end) {
-				nr_pi--;
-				kmm_memmove(&pi[blk], &pi[blk + 1], (nr_pi - (unsigned int)blk) * sizeof(pi[0]));
-			}
-			kmm_printk(&m->env, "Faking node %d at [mem %#018llx-%#018llx] (%lluMB)",
-				   ei[nr_ei].nid, (unsigned long long)ei[nr_ei].start,
-				   (unsigned long long)(ei[nr_ei].end - 1),
-				   (unsigned long long)((ei[nr_ei].end - ei[nr_ei].start) >> 20));
-			nr_ei++;
+			if (emu_setup_memblk(e, (int)((u64)nid++ % nr_nodes), blk,
+					     KMM_MIN(end, limit) - start))
+				return -KMM_ENOMEM;
 		}
 	}
+	return nid;
+}
+
+/*
+ * split_nodes_size_interleave_uniform(): numa=fake=SIZE[MG] fills every
+ * physical node with nodes of at least @size present bytes (at least 32M and
+ * at least a MAX_NUMNODES-th of memory, a multiple of 32M; the last node of
+ * a physical node takes what would be too little for another).  With @nr
+ * (numa=fake=NU) physical node @pblk_nid alone is cut into @nr nodes of
+ * equal capacity, holes ignored, numbered from @nid.  Returns the next node
+ * id or < 0.
+ */
+static int split_nodes_size_interleave_uniform(struct numa_emu *e, u64 addr, u64 max_addr,
+					       u64 size, u64 nr, int pblk_nid, int nid)
+{
+	struct kmm_machine *m = e->m;
+	u64 physnodes = m->nodes_parsed, min_size, max_nodes = (u64)m->memblock.max_numnodes;
+	bool uniform = nr != 0;
+
+	if (!size && !nr)
+		return -KMM_EINVAL;
+	if (uniform) {
+		physnodes = 1ULL << (pblk_nid & 63);
+		size = min_size = uniform_size(max_addr, addr, 0, nr);
+	} else {
+		min_size = uniform_size(max_addr, addr, numa_mem_hole_size(m, addr, max_addr),
+					max_nodes);
+	}
+	min_size = KMM_ALIGN(KMM_MAX(min_size, FAKE_NODE_MIN_SIZE), FAKE_NODE_MIN_SIZE);
+	if (size < min_size) {
+		kmm_printk(&m->env, "Fake node size %lluMB too small, increasing to %lluMB",
+			   (unsigned long long)(size >> 20), (unsigned long long)(min_size >> 20));
+		size = min_size;
+	}
+	size &= ~(FAKE_NODE_MIN_SIZE - 1);
+	while (physnodes) {
+		for (int i = 0; i < 64; i++) {
+			int blk;
+			u64 start, limit, end;
+
+			if (!(physnodes & (1ULL << i)))
+				continue;
+			blk = emu_find_blk(e, i);
+			if (blk < 0) {
+				physnodes &= ~(1ULL << i);
+				continue;
+			}
+			start = e->pi[blk].start;
+			limit = e->pi[blk].end;
+			end = uniform ? start + size : find_end_of_node(m, start, start + size, limit, size);
+			end = emu_dma32_rule(m, end);
+			if (!uniform && limit - end - numa_mem_hole_size(m, end, limit) < size)
+				end = limit;
+			if (emu_setup_memblk(e, (int)((u64)nid++ % max_nodes), blk,
+					     KMM_MIN(end, limit) - start))
+				return -KMM_ENOMEM;
+		}
+	}
+	return nid;
+}
+
+/* numa=fake=NU: each physical node (in node order) cut into N nodes */
+static int split_nodes_uniform(struct numa_emu *e, u64 n)
+{
+	int nid = 0, ret = -KMM_EINVAL;
+
+	for (int i = 0; i < 64; i++) {
+		if (!(e->m->nodes_parsed & (1ULL << i)))
+			continue;
+		if (!e->nr_pi)
+			return -KMM_EINVAL;
+		/* always the first block left: emu_setup_memblk() moves the rest up */
+		ret = split_nodes_size_interleave_uniform(e, e->pi[0].start, e->pi[0].end, 0, n,
+							  e->pi[0].nid, nid);
+		if (ret < 0)
+			return ret;
+		if ((u64)ret < n) {
+			kmm_printk(&e->m->env, "numa_emulation: phys: %d only got %d of %llu nodes, failing",
+				   i, ret, (unsigned long long)n);
+			return -KMM_EINVAL;
+		}
+		nid = ret;
+	}
+	return ret;
+}
+
+/*
+ * numa_emulation(): numa=fake=N, =SIZE[MG] or =NU cuts the physical blocks
+ * into emulated nodes; when that works the emulated meminfo replaces the
+ * physical one and the emulated distance table (local 10, remote 20) is
+ * allocated.  Returns 0 (also when emulation was given up, as Linux goes on
+ * with the physical nodes) or -KMM_EINVAL when the emulated meminfo is
+ * invalid.
+ */
+static int x86_numa_emulation(struct kmm_machine *m)
+{
+	struct numa_emu *e = &(struct numa_emu){ .m = m };
+	u64 max_addr = (u64)m->max_pfn << 12;
+	int ret;
+
+	if (!m->cmdline.numa_fake_value)
+		return 0;
+	e->nr_pi = m->nr_numa_blks;
+	kmm_memcpy(e->pi, m->numa_blks, sizeof(e->pi[0]) * e->nr_pi);
+	switch (m->cmdline.numa_fake) {
+	case KMM_NUMA_FAKE_UNIFORM:
+		ret = split_nodes_uniform(e, m->cmdline.numa_fake_value);
+		break;
+	case KMM_NUMA_FAKE_SIZE:
+		ret = split_nodes_size_interleave_uniform(e, 0, max_addr, m->cmdline.numa_fake_value,
+							  0, 0, 0);
+		break;
+	default:
+		ret = split_nodes_interleave(e, m->cmdline.numa_fake_value);
+		break;
+	}
+	if (ret < 0)
+		return 0; /* no_emu: keep the physical nodes */
 	/* commit the emulated meminfo and the nodes it names */
-	m->nr_numa_blks = nr_ei;
-	kmm_memcpy(m->numa_blks, ei, sizeof(ei[0]) * nr_ei);
+	m->nr_numa_blks = e->nr_ei;
+	kmm_memcpy(m->numa_blks, e->ei, sizeof(e->ei[0]) * e->nr_ei);
 	if (x86_numa_cleanup_meminfo(m))
 		return -KMM_EINVAL;
 	m->nodes_parsed = 0;
@@ -987,10 +1147,6 @@ static int x86_numa_init(struct kmm_machine *m, char *err, size_t errlen)
 	}
 	if (m->cmdline.numa_fake != KMM_NUMA_FAKE_NONE) {
 		ret = x86_numa_emulation(m);
-		if (ret == -KMM_ENOTSUP) {
-			kmm_snprintf(err, errlen, "numa=fake=SIZE and numa=fake=NU are not simulated yet");
-			return ret;
-		}
 		if (ret) {
 			kmm_printk(&m->env, "NUMA: Warning: constructed meminfo invalid, disabling emulation");
 			kmm_snprintf(err, errlen, "numa=fake: constructed meminfo invalid");
