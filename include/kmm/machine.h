@@ -25,6 +25,7 @@
 #include <kmm/mmzone.h>
 #include <kmm/page_alloc.h>
 #include <kmm/percpu.h>
+#include <kmm/resource.h>
 #include <kmm/sparse.h>
 #include <kmm/watermark.h>
 #include <kmm/zonelist.h>
@@ -132,6 +133,7 @@ struct kmm_machine {
 	 * x86 NUMA init when the firmware has a SLIT (kmm_slit_parse(), kmm/slit.h) */
 	struct { unsigned int n; u8 d[KMM_MAX_NUMNODES][KMM_MAX_NUMNODES]; } slit;
 	struct kmm_page_alloc page_alloc; /* runtime allocator state (kmm/page_alloc.h) */
+	struct kmm_iomem iomem;                          /* /proc/iomem resource tree (kmm/resource.h) */
 	struct kmm_sparse sparse;                        /* SPARSEMEM state (kmm/sparse.h) */
 	/* page allocator totals (mm/page_alloc.c) */
 	unsigned long totalram_pages;  /* pages given to the buddy allocator, deferred ones included */

@@ -19,6 +19,7 @@
 #include <kmm/lib.h>
 #include <kmm/mem_init.h>
 #include <kmm/page_alloc.h>
+#include <kmm/resource.h>
 #include <kmm/start_kernel.h>
 #include <kmm/swiotlb.h>
 
@@ -255,6 +256,10 @@ int kmm_start_kernel_mm(struct kmm_machine *m, char *err, size_t errlen)
 	ret = kmm_boot_watermarks(m, err, errlen);
 	if (ret)
 		return ret;
+	/* arch_initcall/device_initcall: the late iomem resources (reserved memory, e820 late) */
+	ret = kmm_iomem_initcalls(m, err, errlen);
+	if (ret)
+		return ret;
 	kmm_late_frees(m);
 	KMM_CHECK_EXPENSIVE(&m->env, kmm_boot_validate(m));
 	return 0;
@@ -264,7 +269,8 @@ bool kmm_boot_validate(const struct kmm_machine *m)
 {
 	bool ok = kmm_sparse_validate(m) && kmm_free_area_validate(m) &&
 		  kmm_zonelists_validate(m) && kmm_percpu_validate(m) &&
-		  kmm_hash_tables_validate(m) && kmm_wmark_validate(m);
+		  kmm_hash_tables_validate(m) && kmm_wmark_validate(m) &&
+		  (!m->iomem.started || kmm_resource_validate(&m->iomem.tree));
 
 	for (int nid = 0; ok && nid < KMM_MAX_NUMNODES; nid++)
 		for (unsigned int z = 0; ok && m->node[nid].online && z < m->zone_layout.nr; z++)

@@ -68,5 +68,6 @@ void kmm_view_buddyinfo(FILE *f, const struct kmm_machine *m);
 void kmm_view_pagetypeinfo(FILE *f, const struct kmm_machine *m);
 void kmm_view_meminfo(FILE *f, const struct kmm_machine *m);
 void kmm_view_min_free_kbytes(FILE *f, const struct kmm_machine *m);
+void kmm_view_iomem(FILE *f, const struct kmm_machine *m);
 
 #endif

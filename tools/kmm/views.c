@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
 /*
  * views.c - /proc files of a booted machine in Linux 6.1's formats
- * (mm/vmstat.c zoneinfo_show, frag_show, pagetypeinfo_show; fs/proc/meminfo.c).
+ * (mm/vmstat.c zoneinfo_show, frag_show, pagetypeinfo_show; fs/proc/meminfo.c;
+ * kernel/resource.c r_show for iomem).
  *
  * Only what kmm models is printed: a zone's structure (spanned, present,
  * managed, cma, watermarks, protection, per-CPU list limits) and its free
@@ -10,9 +11,11 @@
  * spacing of what is printed is Linux's.
  */
 #include <stdio.h>
+#include <stdlib.h>
 
 #include <kmm/machine.h>
 #include <kmm/page_alloc.h>
+#include <kmm/resource.h>
 
 #include "kmm_tool.h"
 
@@ -177,4 +180,26 @@ void kmm_view_meminfo(FILE *f, const struct kmm_machine *m)
 void kmm_view_min_free_kbytes(FILE *f, const struct kmm_machine *m)
 {
 	fprintf(f, "%d\n", (int)m->wmark.min_free_kbytes);
+}
+
+/*
+ * /proc/iomem as root reads it (real addresses): the resources kmm knows
+ * (kmm/resource.h says which); empty when the tree was never started.
+ */
+void kmm_view_iomem(FILE *f, const struct kmm_machine *m)
+{
+	size_t len;
+	char *text;
+
+	if (!m->iomem.started)
+		return;
+	len = kmm_iomem_show(&m->iomem.tree, NULL, 0);
+	text = malloc(len + 1);
+	if (!text) {
+		fprintf(stderr, "kmm: iomem: out of memory\n");
+		return;
+	}
+	kmm_iomem_show(&m->iomem.tree, text, len + 1);
+	fwrite(text, 1, len, f);
+	free(text);
 }

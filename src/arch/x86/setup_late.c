@@ -18,12 +18,25 @@
  *   prefill_possible_map()      "smpboot: Allowing N CPUs"
  *   io_apic_init_mappings()     one resource (and name) per I/O APIC
  *   e820__reserve_resources()   a resource per e820 entry, then a
- *                               firmware_map entry per firmware-map entry
+ *                               firmware_map entry per firmware-map entry;
+ *                               the iomem tree gets the kernel image, the
+ *                               System ROM and the busy e820 entries
  *   e820__register_nosave_regions()  the non-RAM holes below max_pfn
  *   e820__setup_pci_gap()       the largest hole below 4G, for PCI
  *
  * The small structures these steps allocate are sized from the build's
- * word (see the x86_sizeof_* helpers); ranges are [start, end) throughout.
+ * word (see the x86_sizeof_* helpers); ranges are [start, end) throughout,
+ * except struct kmm_resource's inclusive end (kmm/resource.h).
+ *
+ * /proc/iomem (kmm/resource.h): setup_arch() fills the tree as far as it
+ * can at boot; kmm_x86_iomem_initcalls() adds what Linux adds from its
+ * initcalls.  What kmm cannot know stays out: PCI host bridge windows and
+ * devices, ACPI/PNP devices, the video and adapter ROMs (probe_roms() finds
+ * them by reading ROM signatures and checksums in memory), i386's "Video
+ * RAM area" (registered below a PCI bus window).  The I/O APIC, HPET and
+ * local APIC addresses come from ACPI tables whose contents kmm does not
+ * read: kmm uses the PC platform's fixed addresses, which are QEMU's
+ * (IO_APIC_DEFAULT_PHYS_BASE, the HPET's 0xfed00000, APIC_DEFAULT_PHYS_BASE).
  * Every allocation Linux panics on when it fails returns -KMM_ENOMEM with
  * Linux's panic text in @err.
  */
@@ -31,6 +44,7 @@
 #include <kmm/error.h>
 #include <kmm/free_area.h>
 #include <kmm/lib.h>
+#include <kmm/resource.h>
 #include <kmm/sparse.h>
 
 #include "x86.h"
@@ -48,6 +62,13 @@
 #define IOAPIC_RESOURCE_NAME_SIZE 11
 #define PCI_GAP_MIN 0x400000ULL /* e820__setup_pci_gap(): gaps below 4M do not count */
 #define PCI_GAP_END SZ_4G
+#define BIOS_ROM_BASE 0xf0000ULL     /* probe_roms(): the System ROM [0xf0000, 0xfffff] */
+#define BIOS_ROM_END 0xfffffULL
+#define IO_APIC_BASE 0xfec00000ULL   /* IO_APIC_DEFAULT_PHYS_BASE; QEMU's MADT says the same */
+#define IO_APIC_SLOT_SIZE 1024
+#define HPET_BASE 0xfed00000ULL      /* QEMU's (and most PCs') HPET table address */
+#define HPET_MMIO_SIZE 1024
+#define LAPIC_BASE 0xfee00000ULL     /* APIC_DEFAULT_PHYS_BASE */
 
 #define PFN_UP(x) (((x) + X86_PAGE_SIZE - 1) >> X86_PAGE_SHIFT)
 #define PFN_DOWN(x) ((x) >> X86_PAGE_SHIFT)
@@ -127,6 +148,91 @@ static bool x86_has_acpi_table(const struct kmm_machine *m, const char *sig)
 	return false;
 }
 
+/* ---------------------------------------------------------------- iomem */
+
+/* the largest resource_size_t (phys_addr_t): 64-bit on x86_64 and with PAE */
+static u64 x86_resource_max(const struct kmm_machine *m)
+{
+	return x86_is_64(m) || m->kernel.x86_pae ? KMM_ULLONG_MAX : 0xffffffffULL;
+}
+
+/*
+ * A new resource [start, end] put into iomem with insert_resource() (or
+ * request_resource() when @request).  Linux ignores a conflict here: the
+ * resource is then just not in the tree, and kmm drops it the same way.
+ * Returns 0, or -KMM_EOVERFLOW when the pool is full (@err names it).
+ */
+static int x86_iomem_add(struct kmm_machine *m, const char *name, u64 start, u64 end,
+			 unsigned long flags, enum kmm_iores_desc desc, bool request, char *err,
+			 size_t errlen)
+{
+	struct kmm_resource_tree *t = kmm_iomem_tree(m);
+	struct kmm_resource *r;
+	int ret;
+
+	ret = kmm_resource_new(t, name, start, end, flags, desc, &r, err, errlen);
+	if (ret)
+		return ret;
+	if (request ? kmm_request_resource_conflict(&t->root, r)
+		    : kmm_insert_resource_conflict(&t->root, r))
+		kmm_resource_free(t, r);
+	return 0;
+}
+
+/*
+ * A resource a late_initcall inserts (I/O APIC, HPET): made now, kept in
+ * m->iomem.late[] until kmm_x86_iomem_initcalls().
+ */
+static int x86_iomem_add_late(struct kmm_machine *m, const char *name, u64 start, u64 size,
+			      char *err, size_t errlen)
+{
+	struct kmm_iomem *io = &m->iomem;
+	struct kmm_resource *r;
+	int ret;
+
+	if (io->nr_late == KMM_ARRAY_SIZE(io->late)) {
+		kmm_snprintf(err, errlen, "iomem: too many late resources: cannot add %s", name);
+		return -KMM_EOVERFLOW;
+	}
+	ret = kmm_resource_new(kmm_iomem_tree(m), name, start, start + size - 1,
+			       KMM_IORESOURCE_MEM | KMM_IORESOURCE_BUSY, KMM_IORES_DESC_NONE, &r, err,
+			       errlen);
+	if (!ret)
+		io->late[io->nr_late++] = r;
+	return ret;
+}
+
+/*
+ * setup_arch() after parse_early_param(): the kernel image's four parts
+ * (System RAM, busy), each [start, end - 1] of its section symbols; then
+ * probe_roms()'s System ROM, the one ROM found without reading memory.
+ */
+static int x86_kernel_resources(struct kmm_machine *m, char *err, size_t errlen)
+{
+	const struct kmm_kernel_syms *s = &m->kernel.sym;
+	const struct { const char *name; u64 start, end; } part[] = {
+		{ "Kernel code", s->text, s->etext },
+		{ "Kernel rodata", s->start_rodata, s->end_rodata },
+		{ "Kernel data", s->sdata, s->edata },
+		{ "Kernel bss", s->bss_start, s->bss_stop },
+	};
+	int ret = 0;
+
+	for (unsigned int i = 0; !ret && i < KMM_ARRAY_SIZE(part); i++) {
+		if (!part[i].start || part[i].end <= part[i].start)
+			continue; /* symbol missing from System.map */
+		ret = x86_iomem_add(m, part[i].name, kmm_kernel_pa(m, part[i].start),
+				    kmm_kernel_pa(m, part[i].end) - 1,
+				    KMM_IORESOURCE_SYSTEM_RAM | KMM_IORESOURCE_BUSY,
+				    KMM_IORES_DESC_NONE, false, err, errlen);
+	}
+	if (ret)
+		return ret;
+	return x86_iomem_add(m, "System ROM", BIOS_ROM_BASE, BIOS_ROM_END,
+			     KMM_IORESOURCE_MEM | KMM_IORESOURCE_BUSY | KMM_IORESOURCE_READONLY,
+			     KMM_IORES_DESC_NONE, true, err, errlen);
+}
+
 /* ---------------------------------------------------------------- initmem_init */
 
 /*
@@ -161,7 +267,7 @@ static void x86_single_node(struct kmm_machine *m)
  * memory for DMA: crashkernel=Y,low, else the swiotlb size plus 8M, at
  * least 256M.  Returns 0, or -KMM_ENOMEM when it does not fit below 4G.
  */
-static int x86_reserve_crashkernel_low(struct kmm_machine *m)
+static int x86_reserve_crashkernel_low(struct kmm_machine *m, char *err, size_t errlen)
 {
 	u64 limit = KMM_MIN(memblock_phys_mem_size(&m->memblock), SZ_4G);
 	u64 size, base;
@@ -182,7 +288,11 @@ static int x86_reserve_crashkernel_low(struct kmm_machine *m)
 	kmm_printk(&m->env, "Reserving %lluMB of low memory at %lluMB for crashkernel (low RAM limit: %lluMB)",
 		   (unsigned long long)(size >> 20), (unsigned long long)(base >> 20),
 		   (unsigned long long)(limit >> 20));
-	return 0;
+	m->crashk_low_base = base;
+	m->crashk_low_size = size;
+	return x86_iomem_add(m, "Crash kernel", base, base + size - 1,
+			     KMM_IORESOURCE_SYSTEM_RAM | KMM_IORESOURCE_BUSY,
+			     KMM_IORES_DESC_CRASH_KERNEL, false, err, errlen);
 }
 
 /*
@@ -190,17 +300,20 @@ static int x86_reserve_crashkernel_low(struct kmm_machine *m)
  * it goes below CRASH_ADDR_LOW_MAX (4G; i386 512M) on 16M boundaries unless
  * ",high" was given, then anywhere below CRASH_ADDR_HIGH_MAX (64T; i386
  * 512M).  With a base it must be free exactly there.  Failures are only
- * reported, as Linux does.
+ * reported, as Linux does.  The region goes into iomem as "Crash kernel".
+ * Returns 0, or -KMM_EOVERFLOW when the iomem pool is full.
  */
-static void x86_reserve_crashkernel(struct kmm_machine *m)
+static int x86_reserve_crashkernel(struct kmm_machine *m, char *err, size_t errlen)
 {
 	struct memblock *mb = &m->memblock;
 	u64 total = memblock_phys_mem_size(mb), size, base;
 	u64 low_max = x86_is_64(m) ? SZ_4G : SZ_512M, high_max = x86_is_64(m) ? SZ_64T : SZ_512M;
 	bool high, low;
 
+	int ret;
+
 	if (kmm_crashkernel_resolve(&m->cmdline, total, &size, &base, &high, &low) || !size)
-		return;
+		return 0;
 	if (!base) {
 		if (!high)
 			base = memblock_phys_alloc_range_caller(mb, size, CRASH_ALIGN, CRASH_ALIGN,
@@ -210,22 +323,30 @@ static void x86_reserve_crashkernel(struct kmm_machine *m)
 								high_max, "setup_arch");
 		if (!base) {
 			kmm_printk(&m->env, "crashkernel reservation failed - No suitable area found.");
-			return;
+			return 0;
 		}
 	} else if (memblock_phys_alloc_range_caller(mb, size, SZ_1M, base, base + size,
 						    "setup_arch") != base) {
 		kmm_printk(&m->env, "crashkernel reservation failed - memory is in use.");
-		return;
+		return 0;
 	}
-	if (base >= SZ_4G && x86_reserve_crashkernel_low(m)) {
-		memblock_phys_free_caller(mb, base, size, "setup_arch");
-		return;
+	if (base >= SZ_4G) {
+		ret = x86_reserve_crashkernel_low(m, err, errlen);
+		if (ret == -KMM_ENOMEM) {
+			memblock_phys_free_caller(mb, base, size, "setup_arch");
+			return 0;
+		}
+		if (ret)
+			return ret;
 	}
 	m->crashk_base = base;
 	m->crashk_size = size;
 	kmm_printk(&m->env, "Reserving %lluMB of memory at %lluMB for crashkernel (System RAM: %lluMB)",
 		   (unsigned long long)(size >> 20), (unsigned long long)(base >> 20),
 		   (unsigned long long)(total >> 20));
+	return x86_iomem_add(m, "Crash kernel", base, base + size - 1,
+			     KMM_IORESOURCE_SYSTEM_RAM | KMM_IORESOURCE_BUSY,
+			     KMM_IORES_DESC_CRASH_KERNEL, false, err, errlen);
 }
 
 /* ---------------------------------------------------------------- DMA reserve */
@@ -294,15 +415,21 @@ static int x86_paging_init(struct kmm_machine *m, char *err, size_t errlen)
 /* ---------------------------------------------------------------- ACPI, APIC */
 
 /*
- * acpi_parse_hpet(): the HPET's iomem resource with its name ("HPET %u")
- * behind it, allocated when the firmware has an HPET table.
+ * acpi_parse_hpet(): the HPET's iomem resource with its name ("HPET %u",
+ * the table's sequence number: 0) behind it, allocated when the firmware
+ * has an HPET table; hpet_insert_resource() (late_initcall) inserts it.
  */
 static int x86_acpi_parse_hpet(struct kmm_machine *m, char *err, size_t errlen)
 {
+	int ret;
+
 	if (!x86_has_acpi_table(m, "HPET"))
 		return 0;
-	return x86_alloc_or_fail(m, x86_sizeof_resource(m) + HPET_RESOURCE_NAME_SIZE,
-				 "acpi_parse_hpet", err, errlen);
+	ret = x86_alloc_or_fail(m, x86_sizeof_resource(m) + HPET_RESOURCE_NAME_SIZE,
+				"acpi_parse_hpet", err, errlen);
+	if (ret)
+		return ret;
+	return x86_iomem_add_late(m, "HPET 0", HPET_BASE, HPET_MMIO_SIZE, err, errlen);
 }
 
 /*
@@ -317,17 +444,28 @@ static unsigned int x86_nr_ioapics(const struct kmm_machine *m)
 
 /*
  * io_apic_init_mappings() -> ioapic_setup_resources(): one block with a
- * resource and an 11-byte name per I/O APIC.  Their registers are mapped
- * from the addresses the firmware gave, so no fake page is needed.
+ * resource and an 11-byte name ("IOAPIC %u") per I/O APIC, 1K of
+ * registers each; ioapic_insert_resources() (late_initcall) inserts them.
+ * Their registers are mapped from the addresses the firmware gave, so no
+ * fake page is needed.
  */
 static int x86_io_apic_init_mappings(struct kmm_machine *m, char *err, size_t errlen)
 {
 	unsigned int n = x86_nr_ioapics(m);
+	int ret;
 
 	if (!n)
 		return 0;
-	return x86_alloc_or_fail(m, (x86_sizeof_resource(m) + IOAPIC_RESOURCE_NAME_SIZE) * n,
-				 "io_apic_init_mappings", err, errlen);
+	ret = x86_alloc_or_fail(m, (x86_sizeof_resource(m) + IOAPIC_RESOURCE_NAME_SIZE) * n,
+				"io_apic_init_mappings", err, errlen);
+	for (unsigned int i = 0; !ret && i < n; i++) {
+		char name[IOAPIC_RESOURCE_NAME_SIZE];
+
+		kmm_snprintf(name, sizeof(name), "IOAPIC %u", i);
+		ret = x86_iomem_add_late(m, name, IO_APIC_BASE + (u64)i * IO_APIC_SLOT_SIZE,
+					 IO_APIC_SLOT_SIZE, err, errlen);
+	}
+	return ret;
 }
 
 /* prefill_possible_map(): the CPU count the firmware reported */
@@ -340,11 +478,100 @@ static void x86_prefill_possible_map(struct kmm_machine *m)
 
 /* ---------------------------------------------------------------- e820 resources */
 
+/* e820_type_to_string(): the iomem name of an e820 type */
+static const char *x86_e820_iomem_name(enum e820_type type)
+{
+	switch (type) {
+	case E820_TYPE_RESERVED_KERN:
+	case E820_TYPE_RAM: return "System RAM";
+	case E820_TYPE_ACPI: return "ACPI Tables";
+	case E820_TYPE_NVS: return "ACPI Non-volatile Storage";
+	case E820_TYPE_UNUSABLE: return "Unusable memory";
+	case E820_TYPE_PRAM: return "Persistent Memory (legacy)";
+	case E820_TYPE_PMEM: return "Persistent Memory";
+	case E820_TYPE_RESERVED: return "Reserved";
+	case E820_TYPE_SOFT_RESERVED: return "Soft Reserved";
+	}
+	return "Unknown E820 type";
+}
+
+/* e820_type_to_iores_desc(): what walkers look the range up by */
+static enum kmm_iores_desc x86_e820_iores_desc(enum e820_type type)
+{
+	switch (type) {
+	case E820_TYPE_ACPI: return KMM_IORES_DESC_ACPI_TABLES;
+	case E820_TYPE_NVS: return KMM_IORES_DESC_ACPI_NV_STORAGE;
+	case E820_TYPE_PMEM: return KMM_IORES_DESC_PERSISTENT_MEMORY;
+	case E820_TYPE_PRAM: return KMM_IORES_DESC_PERSISTENT_MEMORY_LEGACY;
+	case E820_TYPE_RESERVED: return KMM_IORES_DESC_RESERVED;
+	case E820_TYPE_SOFT_RESERVED: return KMM_IORES_DESC_SOFT_RESERVED;
+	default: return KMM_IORES_DESC_NONE;
+	}
+}
+
+/*
+ * do_mark_busy(): everything below 1M (BIOS and DOS ROM shadows, legacy
+ * MMIO) and all ordinary memory types are claimed at once; reserved,
+ * soft-reserved and persistent memory may hold PCI BARs or belong to a
+ * driver, so they wait for e820__reserve_resources_late().
+ */
+static bool x86_e820_busy_now(enum e820_type type, u64 start)
+{
+	if (start < SZ_1M)
+		return true;
+	return type != E820_TYPE_RESERVED && type != E820_TYPE_SOFT_RESERVED &&
+	       type != E820_TYPE_PRAM && type != E820_TYPE_PMEM;
+}
+
+/*
+ * The iomem part of e820__reserve_resources(): e820_res, one resource per
+ * entry ([addr, addr + size - 1]; an entry whose end does not fit a
+ * resource_size_t keeps an empty slot), System RAM for RAM and
+ * RESERVED_KERN; the busy ones inserted now.  The kernel image and the
+ * System ROM, registered earlier in setup_arch(), go in first.
+ */
+static int x86_e820_iomem(struct kmm_machine *m, char *err, size_t errlen)
+{
+	const struct e820_table *t = &m->e820.table;
+	struct kmm_resource_tree *tree = kmm_iomem_tree(m);
+	struct kmm_resource *res;
+	int ret;
+
+	ret = x86_kernel_resources(m, err, errlen);
+	if (!ret)
+		ret = kmm_resource_new_array(tree, t->nr_entries, "e820 resources", &res, err,
+					     errlen);
+	if (ret)
+		return ret;
+	m->iomem.firmware_res = res;
+	m->iomem.nr_firmware_res = t->nr_entries;
+	for (u32 i = 0; i < t->nr_entries; i++, res++) {
+		const struct e820_entry *en = &t->entries[i];
+		u64 end = en->addr + en->size - 1;
+
+		if (!en->size || end < en->addr || end > x86_resource_max(m))
+			continue;
+		kmm_strlcpy(res->name, x86_e820_iomem_name(en->type), sizeof(res->name));
+		res->start = en->addr;
+		res->end = end;
+		res->flags = en->type == E820_TYPE_RAM || en->type == E820_TYPE_RESERVED_KERN
+				     ? KMM_IORESOURCE_SYSTEM_RAM
+				     : KMM_IORESOURCE_MEM;
+		res->desc = x86_e820_iores_desc(en->type);
+		if (x86_e820_busy_now(en->type, en->addr)) {
+			res->flags |= KMM_IORESOURCE_BUSY;
+			kmm_insert_resource_conflict(&tree->root, res);
+		}
+	}
+	return 0;
+}
+
 /*
  * e820__reserve_resources(): one struct resource per entry of the kernel's
- * e820 table in a single block, then firmware_map_add_early() allocates one
- * firmware_map_entry per entry of the firmware's table (/sys/firmware/memmap).
- * A failed firmware_map entry only warns in Linux; kmm skips it.
+ * e820 table in a single block (the iomem entries above), then
+ * firmware_map_add_early() allocates one firmware_map_entry per entry of
+ * the firmware's table (/sys/firmware/memmap).  A failed firmware_map entry
+ * only warns in Linux; kmm skips it.
  */
 static int x86_e820_reserve_resources(struct kmm_machine *m, char *err, size_t errlen)
 {
@@ -353,6 +580,8 @@ static int x86_e820_reserve_resources(struct kmm_machine *m, char *err, size_t e
 
 	ret = x86_alloc_or_fail(m, x86_sizeof_resource(m) * m->e820.table.nr_entries,
 				"e820__reserve_resources", err, errlen);
+	if (!ret)
+		ret = x86_e820_iomem(m, err, errlen);
 	if (ret)
 		return ret;
 	for (u32 i = 0; i < fw->nr_entries; i++)
@@ -482,7 +711,9 @@ int x86_setup_arch_late(struct kmm_machine *m, char *err, size_t errlen)
 	} else if (!m->kernel.numa) {
 		x86_single_node(m);
 	}
-	x86_reserve_crashkernel(m);
+	ret = x86_reserve_crashkernel(m, err, errlen);
+	if (ret)
+		return ret;
 	x86_find_dma_reserve(m);
 	ret = x86_paging_init(m, err, errlen);
 	if (!ret)
@@ -499,4 +730,87 @@ int x86_setup_arch_late(struct kmm_machine *m, char *err, size_t errlen)
 		return ret;
 	x86_e820_setup_pci_gap(m);
 	return 0;
+}
+
+/* ---------------------------------------------------------------- iomem initcalls */
+
+/*
+ * ram_alignment(): how far past the end of a RAM entry the "RAM buffer"
+ * reaches: to 64K in the first megabyte, to 1M below 16M, to 64M above.
+ */
+static u64 x86_ram_alignment(u64 pos)
+{
+	u64 mb = pos >> 20;
+
+	if (!mb)
+		return 64ULL << 10;
+	if (mb < 16)
+		return SZ_1M;
+	return 64ULL << 20;
+}
+
+/*
+ * e820__reserve_resources_late() (pcibios_resource_survey, after the PCI
+ * windows): the e820 resources not yet in the tree go in, widened over
+ * whatever they partly overlap; then the space between the end of each
+ * RAM entry and its alignment boundary becomes "RAM buffer" where nothing
+ * else claims it, so that no PCI BAR is placed in memory the chipset may
+ * be stealing.
+ */
+static int x86_e820_reserve_resources_late(struct kmm_machine *m, char *err, size_t errlen)
+{
+	const struct e820_table *t = &m->e820.table;
+	struct kmm_resource_tree *tree = kmm_iomem_tree(m);
+	struct kmm_resource *res = m->iomem.firmware_res;
+	u64 max = x86_resource_max(m);
+	int ret;
+
+	for (unsigned int i = 0; res && i < m->iomem.nr_firmware_res; i++)
+		if (!res[i].parent && res[i].end)
+			kmm_insert_resource_expand_to_fit(tree, &tree->root, &res[i]);
+	for (u32 i = 0; i < t->nr_entries; i++) {
+		const struct e820_entry *en = &t->entries[i];
+		u64 start = en->addr + en->size, end;
+
+		if (en->type != E820_TYPE_RAM)
+			continue;
+		/* the boundary minus one; a boundary past 2^64 wraps to 0, minus one is the top */
+		end = KMM_ALIGN(start, x86_ram_alignment(start)) - 1;
+		if (end > max)
+			end = max;
+		if (start >= end)
+			continue;
+		ret = kmm_reserve_region_with_split(tree, &tree->root, start, end, "RAM buffer", err,
+						    errlen);
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
+/*
+ * lapic_insert_resource(): the local APIC's page.  kmm's machines always
+ * have one at the default address ("nolapic" is not modelled).
+ */
+static int x86_lapic_insert_resource(struct kmm_machine *m, char *err, size_t errlen)
+{
+	return x86_iomem_add(m, "Local APIC", LAPIC_BASE, LAPIC_BASE + X86_PAGE_SIZE - 1,
+			     KMM_IORESOURCE_MEM | KMM_IORESOURCE_BUSY, KMM_IORES_DESC_NONE, false,
+			     err, errlen);
+}
+
+int kmm_x86_iomem_initcalls(struct kmm_machine *m, char *err, size_t errlen)
+{
+	struct kmm_resource_tree *tree = kmm_iomem_tree(m);
+	int ret;
+
+	ret = x86_e820_reserve_resources_late(m, err, errlen);
+	if (ret)
+		return ret;
+	/* late_initcall: ioapic_insert_resources(), hpet_insert_resource() */
+	for (unsigned int i = 0; i < m->iomem.nr_late; i++)
+		if (kmm_insert_resource_conflict(&tree->root, m->iomem.late[i]))
+			kmm_resource_free(tree, m->iomem.late[i]);
+	m->iomem.nr_late = 0;
+	return x86_lapic_insert_resource(m, err, errlen);
 }
