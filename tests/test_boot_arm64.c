@@ -207,6 +207,30 @@ static void expect_line(const struct boot *b, const char *line)
 		fail_msg("no line \"%s\" in kmm's log", line);
 }
 
+/* each of @lines (NULL-terminated) in kmm's log, each after the one before */
+static void expect_in_order(const struct boot *b, const char *const *lines)
+{
+	unsigned int from = 0;
+
+	for (; *lines; lines++) {
+		unsigned int i = from;
+
+		for (; i < b->nr; i++) {
+			char *s = strdup(b->lines[i]);
+			bool eq;
+
+			kmm_test_strip_caller(s);
+			eq = !strcmp(s, *lines);
+			free(s);
+			if (eq)
+				break;
+		}
+		if (i == b->nr)
+			fail_msg("no line \"%s\" in kmm's log after line %u", *lines, from);
+		from = i + 1;
+	}
+}
+
 static void expect_no_line_with(const struct boot *b, const char *text)
 {
 	for (unsigned int i = 0; i < b->nr; i++)
@@ -423,14 +447,45 @@ static void arm64_rpi4b(void **state)
 }
 
 /*
+ * A 4 GB Raspberry Pi 4 with its buses' dma-ranges (extra case
+ * board-rpi4b-bcm2711-4G-dma-ranges, all moved up by 0x40000000):
+ *   0x40000000 [RAM 0x3b400000] 0x7b400000 (GPU) 0x80000000 [RAM .. 0x13c000000)
+ *   DMA windows end at 0x7fffffff (/soc, /emmc2bus), 0xffffffff (pcie)
+ * Expect ZONE_DMA cut at 31 bits, a ZONE_DMA32 to 4 GiB and the rest
+ * Normal, with the tree's 64 MiB CMA pool top-down in its alloc-ranges:
+ * Linux's lines for that board.
+ */
+static void arm64_rpi4b_4G_dma_ranges(void **state)
+{
+	struct boot *b = boot_new("board-rpi4b-bcm2711-4G-dma-ranges");
+
+	boot_ok(b, NULL);
+	expect_in_order(b, (const char *const[]){
+		"Reserved memory: created CMA memory pool at 0x0000000077400000, size 64 MiB",
+		"Zone ranges:",
+		"  DMA      [mem 0x0000000040000000-0x000000007fffffff]",
+		"  DMA32    [mem 0x0000000080000000-0x00000000ffffffff]",
+		"  Normal   [mem 0x0000000100000000-0x000000013bffffff]",
+		"  node   0: [mem 0x0000000040000000-0x000000007b3fffff]",
+		"  node   0: [mem 0x0000000080000000-0x000000013bffffff]",
+		NULL });
+	assert_int_equal(b->m->arm64_dma_phys_limit, 0x80000000);
+	boot_free(b);
+}
+
+/*
  * A dynamic reusable shared-dma-pool of 3 MiB, added as the first child of
- * /reserved-memory (libfdt inserts new subnodes first), so it is placed
- * before linux,cma, at the top of RAM:
- *   |..........[pool 3M]| 0x80000000
- * Expect its placement aligned to CMA_MIN_ALIGNMENT_BYTES (2 MiB: 0x7fc00000,
- * not 0x7fd00000), then "incorrect alignment of CMA region" (3 MiB is not a
- * multiple of 2 MiB) and the region given back, so that linux,cma still
- * gets the top 32 MiB and stays the only CMA area.
+ * /reserved-memory (libfdt inserts new subnodes first).  Both regions are
+ * dynamic (base 0, size 0 when sorted), equal for Linux's unstable
+ * heapsort, which leaves two equal elements swapped: linux,cma is placed
+ * first, at the top of RAM, then the pool below it:
+ *   |......[pool 3M][linux,cma 32M]| 0x80000000
+ *          ^0x7dc00000 ^0x7e000000
+ * Expect the pool aligned to CMA_MIN_ALIGNMENT_BYTES (2 MiB: 0x7dc00000,
+ * not 0x7dd00000), then "incorrect alignment of CMA region" (3 MiB is not
+ * a multiple of 2 MiB) and the region given back; linux,cma stays the only
+ * CMA area.  Linux 6.1 printed exactly this for the same tree (extra case
+ * dt-rmem-2dynamic-order, /work/extra-oracle).
  */
 static void arm64_rmem_cma_dynamic_alignment(void **state)
 {
@@ -447,16 +502,76 @@ static void arm64_rmem_cma_dynamic_alignment(void **state)
 	assert_int_equal(fdt_setprop(b->blob, pool, "size", size, sizeof(size)), 0);
 	boot_ok(b, NULL);
 
-	expect_line(b, "memblock_phys_alloc_range: 3145728 bytes align=0x200000 "
-		       "from=0x0000000000000000 max_addr=0xffffffffffffffff");
-	expect_line(b, "Reserved memory: incorrect alignment of CMA region");
-	expect_line(b, "OF: reserved mem: node pool compatible matching fail");
-	expect_line(b, "memblock_phys_free: [0x000000007fc00000-0x000000007fefffff]");
-	/* the freed space is reused: linux,cma still lands at the top */
-	expect_line(b, "Reserved memory: created CMA memory pool at 0x000000007e000000, size 32 MiB");
+	expect_in_order(b, (const char *const[]){
+		"memblock_phys_alloc_range: 33554432 bytes align=0x400000 "
+		"from=0x0000000000000000 max_addr=0xffffffffffffffff",
+		"memblock_reserve: [0x000000007e000000-0x000000007fffffff]",
+		"Reserved memory: created CMA memory pool at 0x000000007e000000, size 32 MiB",
+		"OF: reserved mem: initialized node linux,cma, compatible id shared-dma-pool",
+		"memblock_phys_alloc_range: 3145728 bytes align=0x200000 "
+		"from=0x0000000000000000 max_addr=0xffffffffffffffff",
+		"memblock_reserve: [0x000000007dc00000-0x000000007defffff]",
+		"Reserved memory: incorrect alignment of CMA region",
+		"OF: reserved mem: node pool compatible matching fail",
+		"memblock_phys_free: [0x000000007dc00000-0x000000007defffff]",
+		NULL });
 	assert_int_equal(b->m->nr_cma_areas, 1);
 	assert_int_equal(b->m->dma_contiguous_default_area, 1);
 	assert_int_equal(b->m->totalcma_pages, (32 << 20) >> 12);
+	boot_free(b);
+}
+
+/* one dynamic no-map shared-dma-pool child of @rm, inserted first */
+static void add_dma_pool(struct boot *b, int rm, const char *name, u32 size)
+{
+	const fdt32_t sz[2] = { cpu_to_fdt32(0), cpu_to_fdt32(size) };
+	int n = fdt_add_subnode(b->blob, rm, name);
+
+	assert_true(n >= 0);
+	assert_int_equal(fdt_setprop_string(b->blob, n, "compatible", "shared-dma-pool"), 0);
+	assert_int_equal(fdt_setprop(b->blob, n, "size", sz, sizeof(sz)), 0);
+	assert_int_equal(fdt_setprop(b->blob, n, "alignment", sz, sizeof(sz)), 0);
+	assert_int_equal(fdt_setprop(b->blob, n, "no-map", NULL, 0), 0);
+}
+
+/*
+ * The three DMA pools of the real fsl-ls1046a-rdb.dtb (bman-fbpr 16M,
+ * qman-fqd 8M, qman-pfdr 32M, each aligned to its size, no-map) ahead of
+ * dt-rmem-static's region at 0x50000000.  The four saved regions, sorted by
+ * Linux's heapsort on (base, size), come out as bman-fbpr, qman-pfdr,
+ * qman-fqd, static: not tree order.  Top-down from 0x80000000:
+ *   |..[pfdr 32M 0x7c000000][..][fqd 8M 0x7e800000][bman 16M 0x7f000000]|
+ * Expect Linux's lines in that order (extra case dt-rmem-ls1046a-pools-1G;
+ * on the real 8 GB board, order fqd, pfdr, bman for three regions alone).
+ */
+static void arm64_rmem_dynamic_heap_order(void **state)
+{
+	struct boot *b = boot_new("dt-rmem-static");
+	int rm = fdt_path_offset(b->blob, "/reserved-memory");
+
+	assert_true(rm >= 0);
+	add_dma_pool(b, rm, "qman-pfdr", 0x2000000);
+	add_dma_pool(b, rm, "qman-fqd", 0x800000);
+	add_dma_pool(b, rm, "bman-fbpr", 0x1000000);
+	boot_ok(b, NULL);
+
+	expect_in_order(b, (const char *const[]){
+		"memblock_reserve: [0x0000000050000000-0x00000000503fffff]",
+		"memblock_phys_alloc_range: 16777216 bytes align=0x1000000 "
+		"from=0x0000000000000000 max_addr=0xffffffffffffffff",
+		"Reserved memory: created DMA memory pool at 0x000000007f000000, size 16 MiB",
+		"OF: reserved mem: initialized node bman-fbpr, compatible id shared-dma-pool",
+		"memblock_phys_alloc_range: 33554432 bytes align=0x2000000 "
+		"from=0x0000000000000000 max_addr=0xffffffffffffffff",
+		"memblock_reserve: [0x000000007c000000-0x000000007dffffff]",
+		"Reserved memory: created DMA memory pool at 0x000000007c000000, size 32 MiB",
+		"OF: reserved mem: initialized node qman-pfdr, compatible id shared-dma-pool",
+		"memblock_phys_alloc_range: 8388608 bytes align=0x800000 "
+		"from=0x0000000000000000 max_addr=0xffffffffffffffff",
+		"memblock_reserve: [0x000000007e800000-0x000000007effffff]",
+		"Reserved memory: created DMA memory pool at 0x000000007e800000, size 8 MiB",
+		"OF: reserved mem: initialized node qman-fqd, compatible id shared-dma-pool",
+		NULL });
 	boot_free(b);
 }
 
@@ -845,7 +960,9 @@ int main(void)
 		cmocka_unit_test(arm64_memreserve),
 		cmocka_unit_test(arm64_rmem_static_nomap),
 		cmocka_unit_test(arm64_rpi4b),
+		cmocka_unit_test(arm64_rpi4b_4G_dma_ranges),
 		cmocka_unit_test(arm64_rmem_cma_dynamic_alignment),
+		cmocka_unit_test(arm64_rmem_dynamic_heap_order),
 		cmocka_unit_test(arm64_paging_rodata_on),
 		cmocka_unit_test(arm64_paging_missing_syms),
 		cmocka_unit_test(arm64_err_kernel_load),

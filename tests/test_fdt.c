@@ -495,6 +495,67 @@ static void fdt_read_dma_ranges(void **state)
 	assert_int_equal(dt->dma_max_cpu_addr, 0x1fffffff);
 }
 
+/*
+ * The real Raspberry Pi 4's DMA windows (extra case
+ * board-rpi4b-bcm2711-4G-dma-ranges: bcm2711-rpi-4-b.dtb's buses, RAM and
+ * CPU addresses moved up by 0x40000000):
+ *   /soc       1-cell bus 0xc0000000 -> CPU 0x40000000, 1 GiB
+ *   /emmc2bus  2-cell bus 0xc0000000 -> CPU 0x40000000, 1 GiB
+ *   /scb/pcie  3-cell PCI bus 0 (flags cell dropped) -> /scb 0x40000000,
+ *              3 GiB; /scb has no dma-ranges, so 1:1 up to the root
+ * Expect three entries and the lowest end, 0x7fffffff (Linux then puts
+ * ZONE_DMA at [0x40000000, 0x80000000): 31 bits).
+ */
+static void fdt_read_rpi4b_dma_ranges(void **state)
+{
+	FIX;
+	struct kmm_dt *dt = &f->dt;
+
+	load(f, "board-rpi4b-bcm2711-4G-dma-ranges");
+	read_ok(f);
+	assert_int_equal(dt->nr_memory, 1);
+	RANGE_EQ(dt->memory[0].reg[1], 0x80000000, 0xbc000000);
+	assert_int_equal(dt->nr_dma_ranges, 3);
+	assert_string_equal(dt->dma_ranges[0].node, "/soc");
+	assert_int_equal(dt->dma_ranges[0].bus_addr, 0xc0000000);
+	assert_int_equal(dt->dma_ranges[0].cpu_addr, 0x40000000);
+	assert_int_equal(dt->dma_ranges[0].size, SZ_1G);
+	assert_string_equal(dt->dma_ranges[1].node, "/emmc2bus");
+	assert_int_equal(dt->dma_ranges[1].bus_addr, 0xc0000000);
+	assert_int_equal(dt->dma_ranges[1].cpu_addr, 0x40000000);
+	assert_int_equal(dt->dma_ranges[1].size, SZ_1G);
+	assert_string_equal(dt->dma_ranges[2].node, "/scb/pcie@7d500000");
+	assert_int_equal(dt->dma_ranges[2].bus_addr, 0);
+	assert_int_equal(dt->dma_ranges[2].parent_addr, 0x40000000);
+	assert_int_equal(dt->dma_ranges[2].cpu_addr, 0x40000000);
+	assert_int_equal(dt->dma_ranges[2].size, 0xc0000000);
+	assert_int_equal(dt->dma_max_cpu_addr, 0x7fffffff);
+}
+
+/*
+ * The real DragonBoard 410c's carve-outs (qcom/apq8016-sbc.dtb, extra case
+ * board-qcom-apq8016-sbc): 12 static children, 11 of them no-map, smem's
+ * hwlocks dropped.  Expect them in tree order, 64K-granular ones intact.
+ */
+static void fdt_read_apq8016_sbc(void **state)
+{
+	FIX;
+	struct kmm_dt *dt = &f->dt;
+
+	load(f, "board-qcom-apq8016-sbc");
+	read_ok(f);
+	assert_int_equal(dt->nr_rmem, 12);
+	for (unsigned int i = 0; i < dt->nr_rmem; i++) {
+		assert_int_equal(dt->rmem[i].kind, KMM_DT_RMEM_STATIC);
+		assert_int_equal(dt->rmem[i].no_map, i != 11);
+	}
+	assert_string_equal(dt->rmem[6].name, "rfsa@867e0000");
+	RANGE_EQ(dt->rmem[6].reg[0], 0x867e0000, 0x20000);
+	assert_string_equal(dt->rmem[11].name, "ramoops@bff00000");
+	assert_string_equal(dt->rmem[11].compatible, "ramoops");
+	RANGE_EQ(dt->rmem[11].reg[0], 0xbff00000, SZ_1M);
+}
+
 /* ---- malformed input: one test per class, each with its exact message ---- */
 
 static void fdt_err_bad_magic(void **state)
@@ -640,6 +701,10 @@ static void fdt_unflatten_size_oracle(void **state)
 		{ "dt-rmem-static", 41108 },
 		{ "dt-rmem-static-nomap", 41724 },
 		{ "board-rpi4b-bcm2711", 42404 },
+		/* /work/extra-oracle's real-board trees */
+		{ "board-rpi4b-bcm2711-4G-dma-ranges", 45244 },
+		{ "board-hikey-hi6220", 42220 },
+		{ "board-qcom-apq8016-sbc", 47644 },
 	};
 
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
@@ -719,6 +784,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(fdt_read_rmem_unsupported, setup, teardown),
 		cmocka_unit_test_setup_teardown(fdt_read_rmem_invalid_props, setup, teardown),
 		cmocka_unit_test_setup_teardown(fdt_read_dma_ranges, setup, teardown),
+		cmocka_unit_test_setup_teardown(fdt_read_rpi4b_dma_ranges, setup, teardown),
+		cmocka_unit_test_setup_teardown(fdt_read_apq8016_sbc, setup, teardown),
 		cmocka_unit_test_setup_teardown(fdt_err_bad_magic, setup, teardown),
 		cmocka_unit_test_setup_teardown(fdt_err_too_short_for_header, setup, teardown),
 		cmocka_unit_test_setup_teardown(fdt_err_truncated, setup, teardown),

@@ -88,7 +88,7 @@ struct kmm_machine {
 	struct kmm_reserved_mem {
 		const struct kmm_dt_rmem *node;
 		u64 base, size;
-		unsigned int order;  /* tree order, Linux's fdt_node offset order */
+		unsigned int order;  /* tree order (fdt_node offset order), for reports */
 	} reserved_mem[64];          /* MAX_RESERVED_REGIONS */
 
 	/*

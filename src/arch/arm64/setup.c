@@ -229,30 +229,79 @@ static void fdt_scan_reserved_mem(struct kmm_machine *m)
 	}
 }
 
-/* __rmem_check_for_overlap(): sort by base, size, node; report overlaps */
+/* __rmem_cmp(): by base, then size; Linux 6.1 breaks no tie beyond that */
+static int rmem_cmp(const struct kmm_reserved_mem *a, const struct kmm_reserved_mem *b)
+{
+	if (a->base != b->base)
+		return a->base < b->base ? -1 : 1;
+	if (a->size != b->size)
+		return a->size < b->size ? -1 : 1;
+	return 0;
+}
+
+static void rmem_swap(struct kmm_reserved_mem *v, unsigned int i, unsigned int j)
+{
+	struct kmm_reserved_mem t = v[i];
+
+	v[i] = v[j];
+	v[j] = t;
+}
+
+/*
+ * rmem_heap_sift - one sift of v[@top] into the max-heap v[0, @n), the
+ * bottom-up way Linux's lib/sort.c does it: first go down to a leaf,
+ * always to the greater child (the left one when both compare equal), then
+ * climb back to the first element v[@top] is smaller than, and rotate
+ * v[@top] into that place, the elements on the path above moving up a level.
+ */
+static void rmem_heap_sift(struct kmm_reserved_mem *v, unsigned int top, unsigned int n)
+{
+	unsigned int leaf = top, pos;
+
+	while (2 * leaf + 2 < n) {
+		unsigned int left = 2 * leaf + 1;
+
+		leaf = rmem_cmp(&v[left], &v[left + 1]) >= 0 ? left : left + 1;
+	}
+	if (2 * leaf + 2 == n)
+		leaf = 2 * leaf + 1; /* a last left child without a sibling */
+	while (leaf != top && rmem_cmp(&v[top], &v[leaf]) >= 0)
+		leaf = (leaf - 1) / 2;
+	for (pos = leaf; pos != top;) {
+		pos = (pos - 1) / 2;
+		rmem_swap(v, pos, leaf);
+	}
+}
+
+/*
+ * rmem_sort - sort() of the saved regions.  Linux's sort() is a heapsort,
+ * not a stable sort, and __rmem_cmp() sees every dynamic region (base 0,
+ * size 0 until allocated) as equal, so they come out in the order the heap
+ * leaves them: for three dynamic regions A, B, C in tree order, B, C, A.
+ * That is the order fdt_init_reserved_mem() allocates them in, so kmm runs
+ * the same heapsort: build the heap, then move its root to the end n - 1
+ * times.
+ */
+static void rmem_sort(struct kmm_reserved_mem *v, unsigned int num)
+{
+	if (num < 2)
+		return;
+	for (unsigned int top = num / 2; top-- > 0;)
+		rmem_heap_sift(v, top, num);
+	for (unsigned int n = num - 1; n > 0; n--) {
+		rmem_swap(v, 0, n);
+		rmem_heap_sift(v, 0, n);
+	}
+}
+
+/* __rmem_check_for_overlap(): sort (by base and size), report overlaps */
 static void rmem_check_for_overlap(struct kmm_machine *m)
 {
 	unsigned int n = m->nr_reserved_mem;
 
 	if (n < 2)
 		return;
-	for (unsigned int i = 1; i < n; i++) {
-		struct kmm_reserved_mem key = m->reserved_mem[i];
-		unsigned int j = i;
-
-		while (j > 0) {
-			const struct kmm_reserved_mem *p = &m->reserved_mem[j - 1];
-			bool after = p->base > key.base ||
-				     (p->base == key.base && (p->size > key.size ||
-							      (p->size == key.size && p->order > key.order)));
-
-			if (!after)
-				break;
-			m->reserved_mem[j] = m->reserved_mem[j - 1];
-			j--;
-		}
-		m->reserved_mem[j] = key;
-	}
+	rmem_sort(m->reserved_mem, n);
 	for (unsigned int i = 0; i + 1 < n; i++) {
 		const struct kmm_reserved_mem *a = &m->reserved_mem[i], *b = &m->reserved_mem[i + 1];
 
