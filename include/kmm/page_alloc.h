@@ -31,9 +31,17 @@
  * passes (kmm_zone_watermark_ok()) and removes a block there: from the
  * per-CPU list, else the smallest free block of the request's migrate type,
  * else CMA (movable requests), else a block stolen from another type by
- * Linux's fallback rules.  The slow path repeats the walk at the min
- * watermark with the ALLOC_HIGH/ALLOC_HARDER allowances of the flags, then
- * without watermarks for __GFP_MEMALLOC.
+ * Linux's fallback rules.  The slow path (__alloc_pages_slowpath) wakes
+ * kswapd, repeats the walk at the min watermark with the
+ * ALLOC_HIGH/ALLOC_HARDER allowances of the flags, compacts first for costly
+ * or unmovable high orders, then loops: the reserves for __GFP_MEMALLOC,
+ * direct reclaim through the shrinkers (kmm/vmscan.h), direct compaction
+ * (kmm/compaction.h), Linux's retry rules, and the OOM step (a report: kmm
+ * has no process to kill).  A failed request prints warn_alloc()'s "page
+ * allocation failure" report with show_mem() unless __GFP_NOWARN;
+ * __GFP_NOFAIL gets the reserves after the OOM step and retries a bounded
+ * number of times (32 passes), then fails with the report regardless of
+ * __GFP_NOWARN.  Counters: kmm/vmstat.h.
  *
  * Pages are named by pfn: allocations return the first pfn through an
  * out-parameter (kmm_pfn_to_page() gives the descriptor,
@@ -55,10 +63,14 @@
 #ifndef KMM_PAGE_ALLOC_H
 #define KMM_PAGE_ALLOC_H
 
+#include <kmm/cma.h>
+#include <kmm/compaction.h>
 #include <kmm/env.h>
 #include <kmm/gfp.h>
 #include <kmm/mmzone.h>
 #include <kmm/spinlock.h>
+#include <kmm/vmscan.h>
+#include <kmm/vmstat.h>
 
 struct kmm_machine;
 
@@ -78,6 +90,9 @@ enum {
 	KMM_PG_HIGHMEM = 1u << 4,
 	KMM_PG_POISONED = 1u << 5, /* debug: freed and filled with KMM_PAGE_POISON */
 	KMM_PG_PCP = 1u << 6,      /* head of a block on a per-CPU list (kmm only) */
+	KMM_PG_MOVABLE = 1u << 7,  /* __PageMovable: allocated, owner registered a migrate
+				    * callback: next = ops, prev = priv (kmm/compaction.h) */
+	KMM_PG_ISOLATED = 1u << 8, /* PageIsolated: a migration holds the page */
 };
 
 #define KMM_PAGE_POISON 0xaa /* PAGE_POISON: what a freed page is filled with */
@@ -166,6 +181,10 @@ struct kmm_zone_lock {
  *   boosted[n][z]: ZONE_BOOSTED_WATERMARK (kswapd is to be woken).
  *   nr_bad_pages: "BUG: Bad page state" reports (Linux taints the kernel);
  *   nr_poison_reports: "pagealloc: memory corruption" reports.
+ *   vmstat: event counters (kmm/vmstat.h); reclaim: shrinkers and kswapd
+ *   (kmm/vmscan.h); compact[n][z]: compaction deferral and isolated
+ *   pageblocks of zone z of node n (kmm/compaction.h); cma: CMA bitmaps
+ *   (kmm/cma.h).
  */
 struct kmm_page_alloc {
 	struct kmm_zone_lock zone_lock[KMM_MAX_NUMNODES][KMM_MAX_NR_ZONES];
@@ -175,6 +194,10 @@ struct kmm_page_alloc {
 	atomic_ulong nr_bad_pages;
 	atomic_ulong nr_poison_reports;
 	struct kmm_per_cpu_pages pcp[KMM_PCP_MAX_ZONES][KMM_PCP_MAX_CPUS];
+	struct kmm_vmstat vmstat;
+	struct kmm_reclaim reclaim;
+	struct kmm_zone_compact compact[KMM_MAX_NUMNODES][KMM_MAX_NR_ZONES];
+	struct kmm_cma_state cma;
 };
 
 /* kmm_migratetype_name - pagetypeinfo's names: "Unmovable", "Movable", ... */
@@ -360,6 +383,20 @@ bool kmm_pcp_validate(const struct kmm_machine *m, const struct kmm_zone *z, uns
  * builds run the one-zone form after every allocator operation.
  */
 bool kmm_page_alloc_validate(struct kmm_machine *m);
+
+/*
+ * kmm_show_mem - show_mem(): Linux's "Mem-Info:" report of every populated
+ * zone (free pages, watermarks, lowmem_reserve, the free lists by order
+ * with their migrate-type letters U M E H C I) and the totals.
+ */
+void kmm_show_mem(struct kmm_machine *m);
+
+/*
+ * kmm_format_gfp_flags - @gfp as %pGg prints it ("GFP_KERNEL|__GFP_NOWARN",
+ * unnamed bits as a trailing hex number, "" for 0) into @buf; returns the
+ * full length (snprintf's rule).
+ */
+size_t kmm_format_gfp_flags(char *buf, size_t len, gfp_t gfp);
 
 /*
  * Runtime counters.  kmm_nr_bad_pages: "Bad page state" reports so far;

@@ -68,4 +68,98 @@ void kmm_free_list_move(const struct kmm_machine *m, struct kmm_zone *z, unsigne
 /* __mod_zone_freepage_state(): NR_FREE_PAGES and NR_FREE_CMA_PAGES by +-2^order */
 void kmm_zone_account_free(struct kmm_zone *z, unsigned int order, unsigned int mt, bool add);
 
+/* ------------------------------------------------------------ counters (vmstat.c) */
+
+static inline unsigned int kmm_vm_cpu(unsigned int cpu)
+{
+	return cpu < KMM_VMSTAT_CPUS ? cpu : 0;
+}
+
+/* __count_vm_events() on CPU @cpu */
+static inline void kmm_count_vm_events_cpu(struct kmm_machine *m, unsigned int cpu,
+					   enum kmm_vm_event e, unsigned long n)
+{
+	atomic_fetch_add_explicit(&m->page_alloc.vmstat.cpu[kmm_vm_cpu(cpu)].ev[e], n,
+				  memory_order_relaxed);
+}
+
+/* count_vm_events() on the calling CPU */
+static inline void kmm_count_vm_events(struct kmm_machine *m, enum kmm_vm_event e, unsigned long n)
+{
+	kmm_count_vm_events_cpu(m, kmm_this_cpu(m), e, n);
+}
+
+/* the pages this CPU freed so far (pgfree): reclaim measures its progress with it */
+static inline unsigned long kmm_cpu_pgfree(const struct kmm_machine *m, unsigned int cpu)
+{
+	return atomic_load_explicit(&m->page_alloc.vmstat.cpu[kmm_vm_cpu(cpu)].ev[KMM_PGFREE],
+				    memory_order_relaxed);
+}
+
+/* ------------------------------------------------------------ shared with compaction, isolation */
+
+static inline struct kmm_zone_compact *kmm_zone_compact(struct kmm_machine *m,
+						       const struct kmm_zone *z)
+{
+	return &m->page_alloc.compact[z->node][kmm_zone_idx(m, z)];
+}
+
+static inline bool kmm_zone_has_isolate_pageblock(struct kmm_machine *m, const struct kmm_zone *z)
+{
+	return atomic_load_explicit(&kmm_zone_compact(m, z)->nr_isolate_pageblock,
+				    memory_order_relaxed) != 0;
+}
+
+/*
+ * kmm_move_freepages_block - move_freepages_block(): every free block
+ * starting inside @pfn's pageblock (and inside @z) to the tail of list @mt;
+ * the pages moved.  Counters are not touched (the caller accounts when a
+ * block enters or leaves the ISOLATE list).  Zone lock held.
+ */
+unsigned long kmm_move_freepages_block(struct kmm_machine *m, struct kmm_zone *z,
+				       unsigned long pfn, unsigned int mt);
+
+/*
+ * kmm_isolate_free_block - __isolate_free_page(): take the free block @pfn
+ * of @order off its list for compaction (only while the zone stays above
+ * min + 2^order, unless the block is isolated) and make its pageblock(s)
+ * MOVABLE when it is at least half a pageblock of a normal type.  Returns
+ * 2^order, or 0 when the watermark forbids it.  Zone lock held.
+ */
+unsigned long kmm_isolate_free_block(struct kmm_machine *m, struct kmm_zone *z,
+				     unsigned long pfn, unsigned int order);
+
+/* prep_new_page(): a block taken off the free lists becomes an allocated block of @order */
+void kmm_prep_new_page(struct kmm_machine *m, unsigned long pfn, unsigned int order, gfp_t gfp);
+
+/*
+ * kmm_free_page_to_buddy - free the allocated order-@order block @pfn whose
+ * reference count is already 0 straight to the free lists (checks, poison,
+ * pgfree), bypassing the per-CPU lists: compaction frees the pages it
+ * moved away from this way (Linux frees them to the per-CPU list and
+ * drains it when the migration scanner leaves the block).
+ */
+void kmm_free_page_to_buddy(struct kmm_machine *m, unsigned long pfn, unsigned int order);
+
+/* put_page() of an order-0 page: drop a reference, free it when it was the last */
+void kmm_put_page(struct kmm_machine *m, unsigned long pfn);
+
+/* ------------------------------------------------------------ reports (show_mem.c) */
+
+/*
+ * kmm_warn_alloc - warn_alloc(): "kmm: page allocation failure: order:N,
+ * mode:0x...(NAMES), nodemask=(null),cpuset=/,mems_allowed=N" and
+ * show_mem(), unless @gfp has __GFP_NOWARN and not @force (a failed
+ * __GFP_NOFAIL request is always reported).
+ */
+void kmm_warn_alloc(struct kmm_machine *m, gfp_t gfp, unsigned int order, bool force);
+
+/*
+ * kmm_out_of_memory - out_of_memory() of a machine with no process to
+ * kill: the "invoked oom-killer" header with show_mem() and the task dump,
+ * then "Out of memory and no killable processes...".  Returns false (no
+ * memory was freed).
+ */
+bool kmm_out_of_memory(struct kmm_machine *m, gfp_t gfp, unsigned int order);
+
 #endif /* KMM_PAGE_ALLOC_INTERNAL_H */

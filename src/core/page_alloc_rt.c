@@ -29,12 +29,14 @@
  * free lists when a drain holds it.
  */
 #include <kmm/check.h>
+#include <kmm/compaction.h>
 #include <kmm/error.h>
 #include <kmm/lib.h>
 #include <kmm/machine.h>
 #include <kmm/page_alloc.h>
 #include <kmm/percpu.h>
 #include <kmm/sparse.h>
+#include <kmm/vmscan.h>
 #include <kmm/watermark.h>
 #include <kmm/zonelist.h>
 
@@ -57,6 +59,7 @@ struct alloc_ctx {
 	int highest_zoneidx;
 	unsigned int migratetype;
 	unsigned int cpu;
+	int nid;                /* the node whose zonelist this is */
 };
 
 /*
@@ -138,12 +141,18 @@ static unsigned int gfp_to_alloc_flags(const struct kmm_machine *m, gfp_t gfp)
 	return alloc_flags_cma(m, gfp, flags);
 }
 
-/* __gfp_pfmemalloc_flags(): kmm's tasks are never PF_MEMALLOC or OOM victims */
-static unsigned int gfp_pfmemalloc_flags(gfp_t gfp)
+/*
+ * __gfp_pfmemalloc_flags(): __GFP_MEMALLOC, and a CPU running reclaim
+ * (PF_MEMALLOC: its shrinkers free memory and may need some to do so), may
+ * ignore the watermarks; kmm has no OOM victims.
+ */
+static unsigned int gfp_pfmemalloc_flags(const struct kmm_machine *m, gfp_t gfp)
 {
 	if (gfp & __GFP_NOMEMALLOC)
 		return 0;
-	return (gfp & __GFP_MEMALLOC) ? KMM_ALLOC_NO_WATERMARKS : 0;
+	if ((gfp & __GFP_MEMALLOC) || kmm_in_reclaim(m))
+		return KMM_ALLOC_NO_WATERMARKS;
+	return 0;
 }
 
 /* ------------------------------------------------------------ CPUs */
@@ -361,8 +370,9 @@ static int find_suitable_fallback(const struct kmm_machine *m, const struct kmm_
 /*
  * move_freepages_block(): every free block inside @pfn's pageblock (from
  * @pfn on when the pageblock starts below the zone; nothing when it ends
- * beyond it) to the tail of list @mt.  Returns the pages moved; kmm has no
- * LRU or movable-ops pages, so *@movable (Linux's count of them) is 0.
+ * beyond it) to the tail of list @mt.  Returns the pages moved and, in
+ * *@movable, the allocated pages of the pageblock that have a migrate
+ * callback (Linux counts LRU and movable-ops pages).
  */
 static unsigned long move_freepages_block(struct kmm_machine *m, struct kmm_zone *z,
 					  unsigned long pfn, unsigned int mt, unsigned long *movable)
@@ -382,6 +392,8 @@ static unsigned long move_freepages_block(struct kmm_machine *m, struct kmm_zone
 		unsigned int order;
 
 		if (!page || !(kmm_page_flags(page) & KMM_PG_BUDDY)) {
+			if (movable && page && (kmm_page_flags(page) & KMM_PG_MOVABLE))
+				(*movable)++;
 			p++;
 			continue;
 		}
@@ -391,6 +403,12 @@ static unsigned long move_freepages_block(struct kmm_machine *m, struct kmm_zone
 		moved += 1UL << order;
 	}
 	return moved;
+}
+
+unsigned long kmm_move_freepages_block(struct kmm_machine *m, struct kmm_zone *z,
+				       unsigned long pfn, unsigned int mt)
+{
+	return move_freepages_block(m, z, pfn, mt, NULL);
 }
 
 /*
@@ -533,9 +551,12 @@ static void free_pcppages_bulk(struct kmm_machine *m, struct kmm_zone *z, int co
 {
 	int min_pindex = 0, max_pindex = KMM_NR_PCP_LISTS - 1, pi = (int)pindex - 1;
 	struct kmm_spinlock *lock = kmm_zone_lock(m, z);
+	bool isolated;
 
 	count = KMM_MIN(pcp->count, count);
 	kmm_spin_lock(lock);
+	/* a pageblock may have been isolated since its pages went on the list */
+	isolated = kmm_zone_has_isolate_pageblock(m, z);
 	while (count > 0) {
 		unsigned int order, n;
 
@@ -555,6 +576,8 @@ static void free_pcppages_bulk(struct kmm_machine *m, struct kmm_zone *z, int co
 			unsigned long pfn = (unsigned long)pcp->lists[pi].tail;
 			unsigned int mt = kmm_pfn_to_page(m, pfn)->mt;
 
+			if (isolated && kmm_get_pageblock_migratetype(m, pfn) == KMM_MIGRATE_ISOLATE)
+				mt = KMM_MIGRATE_ISOLATE;
 			pcp_list_del(m, pcp, (unsigned int)pi, pfn);
 			count -= (int)n;
 			pcp->count -= (int)n;
@@ -648,21 +671,22 @@ static unsigned long rmqueue_buddy(struct kmm_machine *m, struct kmm_zone *z, un
 }
 
 /*
- * kswapd woken for a boosted zone: its pass (balance_pgdat) reclaims what it
- * can and then takes back the boost it started with.  kmm has nothing to
- * reclaim yet, so the pass ends at once and the boost is gone.
+ * Run the kswapd work a wake-up left pending, when the request may sleep
+ * (see kmm/vmscan.h: kswapd runs in the waking thread then, else later).
  */
-static void wakeup_kswapd_boosted(struct kmm_machine *m, struct kmm_zone *z)
+static void kswapd_maybe_run(struct kmm_machine *m, gfp_t gfp)
 {
-	struct kmm_spinlock *lock = kmm_zone_lock(m, z);
-
-	kmm_spin_lock(lock);
-	kmm_write_ulong(&z->watermark_boost, 0);
-	kmm_spin_unlock(lock);
+	if ((gfp & __GFP_DIRECT_RECLAIM) && kmm_kswapd_pending(m))
+		kmm_kswapd_run(m);
 }
 
+/*
+ * rmqueue(): the block, counted in pgalloc_<zone>; a zone whose watermark
+ * a fallback just boosted wakes kswapd (ZONE_BOOSTED_WATERMARK), whose
+ * pass reclaims what it can and takes the boost back.
+ */
 static unsigned long rmqueue(struct kmm_machine *m, struct kmm_zone *z, unsigned int order,
-			     unsigned int alloc_flags, unsigned int mt, unsigned int cpu)
+			     unsigned int alloc_flags, unsigned int mt, unsigned int cpu, gfp_t gfp)
 {
 	_Atomic u8 *boosted = &m->page_alloc.boosted[z->node][kmm_zone_idx(m, z)];
 	unsigned long pfn = KMM_PFN_NONE;
@@ -673,9 +697,15 @@ static unsigned long rmqueue(struct kmm_machine *m, struct kmm_zone *z, unsigned
 		pfn = rmqueue_pcplist(m, z, order, mt, alloc_flags, cpu);
 	if (pfn == KMM_PFN_NONE)
 		pfn = rmqueue_buddy(m, z, order, alloc_flags, mt);
+	if (pfn != KMM_PFN_NONE)
+		atomic_fetch_add_explicit(&m->page_alloc.vmstat.cpu[kmm_vm_cpu(cpu)]
+						   .pgalloc[kmm_zone_idx(m, z)],
+					  1UL << order, memory_order_relaxed);
 	if (atomic_load_explicit(boosted, memory_order_relaxed) &&
-	    atomic_exchange_explicit(boosted, 0, memory_order_relaxed))
-		wakeup_kswapd_boosted(m, z);
+	    atomic_exchange_explicit(boosted, 0, memory_order_relaxed)) {
+		kmm_wakeup_kswapd(m, z->node, order, (int)kmm_zone_idx(m, z));
+		kswapd_maybe_run(m, gfp);
+	}
 	return pfn;
 }
 
@@ -986,7 +1016,7 @@ static void poison_page(struct kmm_machine *m, unsigned long pfn, struct kmm_pag
  * first page and its order recorded there; poisoned pages are checked and
  * unpoisoned, __GFP_ZERO clears, __GFP_COMP links the tails to the head.
  */
-static void prep_new_page(struct kmm_machine *m, unsigned long pfn, unsigned int order, gfp_t gfp)
+void kmm_prep_new_page(struct kmm_machine *m, unsigned long pfn, unsigned int order, gfp_t gfp)
 {
 	struct kmm_page *page = kmm_pfn_to_page(m, pfn);
 	unsigned long n = 1UL << order;
@@ -1054,6 +1084,27 @@ static struct kmm_zone *preferred_zone(struct kmm_machine *m, const struct alloc
 }
 
 /*
+ * zone_statistics(): numa_hit when the page came from the preferred node
+ * (else numa_miss, and numa_foreign for the preferred node), numa_local
+ * when from the allocating CPU's node (else numa_other).  Kept on NUMA
+ * builds only, as vmstat shows them only there.
+ */
+static void zone_statistics(struct kmm_machine *m, const struct kmm_zone *pref,
+			    const struct kmm_zone *z, unsigned int cpu)
+{
+	if (!m->kernel.numa || !pref)
+		return;
+	if (z->node == pref->node) {
+		kmm_count_vm_events_cpu(m, cpu, KMM_NUMA_HIT, 1);
+	} else {
+		kmm_count_vm_events_cpu(m, cpu, KMM_NUMA_MISS, 1);
+		kmm_count_vm_events_cpu(m, cpu, KMM_NUMA_FOREIGN, 1);
+	}
+	kmm_count_vm_events_cpu(m, cpu, z->node == cpu_node(m, cpu) ? KMM_NUMA_LOCAL : KMM_NUMA_OTHER,
+				1);
+}
+
+/*
  * get_page_from_freelist(): the first zone of the zonelist (at or below the
  * highest zone) that passes its watermark check and has a block.  With
  * ALLOC_NOFRAGMENT, leaving the preferred node drops the flag and starts
@@ -1082,10 +1133,11 @@ retry:
 		if (!zone_watermark_fast(m, z, order, mark, ac->highest_zoneidx, alloc_flags, gfp) &&
 		    !(alloc_flags & KMM_ALLOC_NO_WATERMARKS))
 			continue; /* node reclaim is off (node_reclaim_mode 0) */
-		pfn = rmqueue(m, z, order, alloc_flags, ac->migratetype, ac->cpu);
+		pfn = rmqueue(m, z, order, alloc_flags, ac->migratetype, ac->cpu, gfp);
 		if (pfn == KMM_PFN_NONE)
 			continue;
-		prep_new_page(m, pfn, order, gfp);
+		kmm_prep_new_page(m, pfn, order, gfp);
+		zone_statistics(m, pref, z, ac->cpu);
 		if (order && (alloc_flags & KMM_ALLOC_HARDER))
 			reserve_highatomic_pageblock(m, z, pfn);
 		return pfn;
@@ -1097,46 +1149,288 @@ retry:
 	return KMM_PFN_NONE;
 }
 
+/* ------------------------------------------------------------ slow path */
+
+#define MAX_COMPACT_RETRIES 16
 /*
- * __alloc_pages_slowpath(), as far as kmm has the machinery: the min
- * watermark with the request's allowances, then no watermarks for
- * __GFP_MEMALLOC.  A request that may reclaim would now run direct reclaim;
- * kmm has nothing to reclaim yet, so it does what follows a reclaim pass
- * (drop one highatomic pageblock, drain every CPU's lists, retry) and what
- * precedes the OOM killer (give up the whole highatomic reserve, retry).
- * Compaction and the OOM killer are not simulated: the request then fails.
+ * Linux retries for as long as reclaim, compaction or the OOM killer report
+ * progress, and __GFP_NOFAIL forever.  kmm bounds the retry loop: after
+ * SLOWPATH_MAX_RETRIES passes (each one a reclaim pass at every priority,
+ * a compaction run and the retry checks) the request fails, a
+ * __GFP_NOFAIL one with the failure report even under __GFP_NOWARN.
+ */
+#define SLOWPATH_MAX_RETRIES 32
+
+struct slowpath {
+	gfp_t gfp;
+	unsigned int order;
+	const struct alloc_ctx *ac;
+	unsigned int alloc_flags;
+	enum kmm_compact_priority compact_priority;
+	enum kmm_compact_result compact_result;
+	int compaction_retries;
+	int no_progress_loops;
+	unsigned long progress; /* did_some_progress: pages the last reclaim freed */
+	bool oom_reported;      /* one OOM report per request (kmm: Linux would have panicked) */
+};
+
+/* wake_all_kswapds(): each node of the zonelist once, then run the work if we may sleep */
+static void wake_all_kswapds(struct kmm_machine *m, gfp_t gfp, unsigned int order,
+			     const struct alloc_ctx *ac)
+{
+	u64 woken = 0;
+	struct kmm_zone *z;
+	unsigned int i;
+
+	kmm_for_each_zone_zonelist(m, z, i, ac->zl, ac->highest_zoneidx) {
+		if (woken & (1ULL << z->node))
+			continue;
+		woken |= 1ULL << z->node;
+		kmm_wakeup_kswapd(m, z->node, order, ac->highest_zoneidx);
+	}
+	kswapd_maybe_run(m, gfp);
+}
+
+/*
+ * __alloc_pages_direct_compact(): compaction at @prio, then the free lists.
+ * A run that was skipped is not a stall; a success resets the zone's
+ * deferral.
+ */
+static unsigned long direct_compact(struct kmm_machine *m, struct slowpath *sp,
+				    enum kmm_compact_priority prio)
+{
+	const struct alloc_ctx *ac = sp->ac;
+	unsigned long pfn;
+
+	if (!sp->order)
+		return KMM_PFN_NONE;
+	sp->compact_result = kmm_try_to_compact_pages(m, sp->gfp, sp->order, sp->alloc_flags,
+						      ac->nid, ac->highest_zoneidx, prio);
+	if (sp->compact_result == KMM_COMPACT_SKIPPED)
+		return KMM_PFN_NONE;
+	kmm_count_vm_events_cpu(m, ac->cpu, KMM_COMPACTSTALL, 1);
+	pfn = get_page_from_freelist(m, sp->gfp, sp->order, sp->alloc_flags, ac);
+	if (pfn != KMM_PFN_NONE) {
+		kmm_compaction_defer_reset(m, kmm_pfn_zone(m, pfn), sp->order, true);
+		kmm_count_vm_events_cpu(m, ac->cpu, KMM_COMPACTSUCCESS, 1);
+		return pfn;
+	}
+	kmm_count_vm_events_cpu(m, ac->cpu, KMM_COMPACTFAIL, 1);
+	return KMM_PFN_NONE;
+}
+
+/*
+ * __alloc_pages_direct_reclaim(): run the shrinkers, retry; then give one
+ * highatomic pageblock back, drain every CPU's lists and retry once more.
+ * Linux drains only after a reclaim pass that made progress; kmm drains
+ * after every pass, since the per-CPU pages are the one thing a machine
+ * without LRU lists can always give back.
+ */
+static unsigned long direct_reclaim(struct kmm_machine *m, struct slowpath *sp)
+{
+	const struct alloc_ctx *ac = sp->ac;
+	unsigned long pfn;
+
+	sp->progress = kmm_try_to_free_pages(m, sp->gfp, sp->order, ac->nid, ac->highest_zoneidx);
+	pfn = get_page_from_freelist(m, sp->gfp, sp->order, sp->alloc_flags, ac);
+	if (pfn != KMM_PFN_NONE)
+		return pfn;
+	unreserve_highatomic_pageblock(m, ac, false);
+	kmm_drain_all_pages(m, NULL);
+	return get_page_from_freelist(m, sp->gfp, sp->order, sp->alloc_flags, ac);
+}
+
+/*
+ * should_reclaim_retry(): retry while a zone would pass its min watermark
+ * with its free and reclaimable pages (kmm's shrinkers hold objects, not
+ * zone pages, so reclaimable is 0 here), at most MAX_RECLAIM_RETRIES
+ * passes without progress; before giving up, the whole highatomic reserve
+ * is released (a retry if that freed something).
+ */
+static bool should_reclaim_retry(struct kmm_machine *m, struct slowpath *sp)
+{
+	const struct alloc_ctx *ac = sp->ac;
+	struct kmm_zone *z;
+	unsigned int i;
+
+	if (sp->progress && sp->order <= KMM_PAGE_ALLOC_COSTLY_ORDER)
+		sp->no_progress_loops = 0;
+	else
+		sp->no_progress_loops++;
+	if (sp->no_progress_loops > KMM_MAX_RECLAIM_RETRIES)
+		return unreserve_highatomic_pageblock(m, ac, true);
+	kmm_for_each_zone_zonelist(m, z, i, ac->zl, ac->highest_zoneidx)
+		if (kmm_zone_watermark_ok(m, z, sp->order, kmm_wmark_pages(z, KMM_WMARK_MIN),
+					  ac->highest_zoneidx, sp->alloc_flags,
+					  (long)kmm_zone_free_pages(z)))
+			return true;
+	return unreserve_highatomic_pageblock(m, ac, true);
+}
+
+/*
+ * should_compact_retry(): for order > 0, retry while compaction succeeded
+ * (up to 16 times, 4 for costly orders) or needs only reclaim to help; a
+ * failed or withdrawn run raises the priority first, down to SYNC_FULL
+ * (SYNC_LIGHT for costly orders).
+ */
+static bool should_compact_retry(struct kmm_machine *m, struct slowpath *sp)
+{
+	int max_retries = MAX_COMPACT_RETRIES;
+	enum kmm_compact_priority min_prio;
+	enum kmm_compact_result r = sp->compact_result;
+
+	if (!sp->order)
+		return false;
+	if (r == KMM_COMPACT_SUCCESS)
+		sp->compaction_retries++;
+	if (r == KMM_COMPACT_SKIPPED) {
+		struct kmm_zone *z;
+		unsigned int i;
+
+		/* compaction_zonelist_suitable(): would reclaim give it the room to work? */
+		kmm_for_each_zone_zonelist(m, z, i, sp->ac->zl, sp->ac->highest_zoneidx)
+			if (kmm_compaction_suitable(m, z, sp->order, sp->alloc_flags,
+						    sp->ac->highest_zoneidx) != KMM_COMPACT_SKIPPED)
+				return true;
+		return false;
+	}
+	if (r != KMM_COMPACT_COMPLETE && r != KMM_COMPACT_DEFERRED &&
+	    r != KMM_COMPACT_CONTENDED && r != KMM_COMPACT_PARTIAL_SKIPPED) {
+		if (sp->order > KMM_PAGE_ALLOC_COSTLY_ORDER)
+			max_retries /= 4;
+		if (sp->compaction_retries <= max_retries)
+			return true;
+	}
+	min_prio = sp->order > KMM_PAGE_ALLOC_COSTLY_ORDER ? KMM_COMPACT_PRIO_SYNC_LIGHT
+							   : KMM_COMPACT_PRIO_SYNC_FULL;
+	if (sp->compact_priority > min_prio) {
+		sp->compact_priority--;
+		sp->compaction_retries = 0;
+		return true;
+	}
+	return false;
+}
+
+/*
+ * __alloc_pages_may_oom(): one more try at the high watermark (someone may
+ * have freed memory meanwhile); then, for requests the OOM killer could
+ * serve (order <= 3, may use ZONE_NORMAL, not __GFP_RETRY_MAYFAIL or
+ * __GFP_THISNODE), out_of_memory().  __GFP_NOFAIL requests then get the
+ * reserves without any watermark.
+ */
+static unsigned long may_oom(struct kmm_machine *m, struct slowpath *sp)
+{
+	const struct alloc_ctx *ac = sp->ac;
+	gfp_t gfp = sp->gfp;
+	unsigned long pfn;
+	int normal = kmm_zone_layout_index(&m->zone_layout, KMM_ZONE_NORMAL);
+
+	sp->progress = 0;
+	pfn = get_page_from_freelist(m, (gfp | __GFP_HARDWALL) & ~(gfp_t)__GFP_DIRECT_RECLAIM,
+				     sp->order, KMM_ALLOC_WMARK_HIGH | KMM_ALLOC_CPUSET, ac);
+	if (pfn != KMM_PFN_NONE)
+		return pfn;
+	if (!(gfp & __GFP_NOFAIL)) {
+		if (sp->order > KMM_PAGE_ALLOC_COSTLY_ORDER ||
+		    (gfp & (__GFP_RETRY_MAYFAIL | __GFP_THISNODE)) || ac->highest_zoneidx < normal)
+			return KMM_PFN_NONE;
+	}
+	if (!(gfp & __GFP_FS) || !sp->oom_reported) {
+		bool progress = kmm_out_of_memory(m, gfp, sp->order);
+
+		sp->oom_reported |= !progress;
+		sp->progress = progress;
+	}
+	if (sp->progress || (gfp & __GFP_NOFAIL)) {
+		sp->progress = 1;
+		if (gfp & __GFP_NOFAIL)
+			return get_page_from_freelist(m, gfp, sp->order,
+						      alloc_flags_cma(m, gfp, KMM_ALLOC_NO_WATERMARKS),
+						      ac);
+	}
+	return KMM_PFN_NONE;
+}
+
+/*
+ * __alloc_pages_slowpath(): wake kswapd; retry at the min watermark with
+ * the request's allowances; compact first for costly or unmovable
+ * high-order requests; then loop: reserves for __GFP_MEMALLOC (and CPUs in
+ * reclaim), direct reclaim, direct compaction, the retry rules, the OOM
+ * step.  A request that cannot sleep stops after the first retry.  On
+ * failure: __GFP_NOFAIL tries the ALLOC_HARDER reserves and loops (see
+ * SLOWPATH_MAX_RETRIES), anything else prints warn_alloc()'s report
+ * unless __GFP_NOWARN.
  */
 static unsigned long alloc_slowpath(struct kmm_machine *m, gfp_t gfp, unsigned int order,
 				    const struct alloc_ctx *ac)
 {
-	unsigned int alloc_flags = gfp_to_alloc_flags(m, gfp), reserve;
+	struct slowpath sp = {
+		.gfp = gfp, .order = order, .ac = ac, .alloc_flags = gfp_to_alloc_flags(m, gfp),
+		.compact_priority = KMM_COMPACT_PRIO_ASYNC, .compact_result = KMM_COMPACT_SKIPPED,
+	};
+	bool can_reclaim = (gfp & __GFP_DIRECT_RECLAIM) && !kmm_in_reclaim(m);
 	bool costly = order > KMM_PAGE_ALLOC_COSTLY_ORDER;
 	unsigned long pfn;
+	unsigned int reserve, loops = 0;
 
-	pfn = get_page_from_freelist(m, gfp, order, alloc_flags, ac);
+	if (sp.alloc_flags & KMM_ALLOC_KSWAPD)
+		wake_all_kswapds(m, gfp, order, ac);
+	pfn = get_page_from_freelist(m, gfp, order, sp.alloc_flags, ac);
 	if (pfn != KMM_PFN_NONE)
 		return pfn;
-	reserve = gfp_pfmemalloc_flags(gfp);
-	if (reserve) {
-		alloc_flags = alloc_flags_cma(m, gfp, reserve) | (alloc_flags & KMM_ALLOC_KSWAPD);
-		pfn = get_page_from_freelist(m, gfp, order, alloc_flags, ac);
+	if (can_reclaim && (costly || (order > 0 && ac->migratetype != KMM_MIGRATE_MOVABLE)) &&
+	    !gfp_pfmemalloc_flags(m, gfp)) {
+		pfn = direct_compact(m, &sp, KMM_COMPACT_PRIO_ASYNC);
 		if (pfn != KMM_PFN_NONE)
 			return pfn;
+		if (costly && (gfp & __GFP_NORETRY) &&
+		    (sp.compact_result == KMM_COMPACT_SKIPPED ||
+		     sp.compact_result == KMM_COMPACT_DEFERRED))
+			goto nopage;
 	}
-	if (!(gfp & __GFP_DIRECT_RECLAIM))
-		return KMM_PFN_NONE;
-	unreserve_highatomic_pageblock(m, ac, false);
-	kmm_drain_all_pages(m, NULL);
-	pfn = get_page_from_freelist(m, gfp, order, alloc_flags, ac);
-	if (pfn != KMM_PFN_NONE || (gfp & __GFP_NORETRY) ||
-	    (costly && !(gfp & __GFP_RETRY_MAYFAIL)))
+retry:
+	if (sp.alloc_flags & KMM_ALLOC_KSWAPD)
+		wake_all_kswapds(m, gfp, order, ac);
+	reserve = gfp_pfmemalloc_flags(m, gfp);
+	if (reserve)
+		sp.alloc_flags = alloc_flags_cma(m, gfp, reserve) | (sp.alloc_flags & KMM_ALLOC_KSWAPD);
+	pfn = get_page_from_freelist(m, gfp, order, sp.alloc_flags, ac);
+	if (pfn != KMM_PFN_NONE || !can_reclaim)
+		goto out;
+	pfn = direct_reclaim(m, &sp);
+	if (pfn != KMM_PFN_NONE)
 		return pfn;
-	while (unreserve_highatomic_pageblock(m, ac, true)) {
-		pfn = get_page_from_freelist(m, gfp, order, alloc_flags, ac);
+	pfn = direct_compact(m, &sp, sp.compact_priority);
+	if (pfn != KMM_PFN_NONE)
+		return pfn;
+	if ((gfp & __GFP_NORETRY) || (costly && !(gfp & __GFP_RETRY_MAYFAIL)))
+		goto nopage;
+	if (++loops > SLOWPATH_MAX_RETRIES)
+		goto nopage;
+	if (should_reclaim_retry(m, &sp))
+		goto retry;
+	if (sp.progress && should_compact_retry(m, &sp))
+		goto retry;
+	pfn = may_oom(m, &sp);
+	if (pfn != KMM_PFN_NONE)
+		return pfn;
+	if (sp.progress) {
+		sp.no_progress_loops = 0;
+		goto retry;
+	}
+nopage:
+	if ((gfp & __GFP_NOFAIL) && can_reclaim && loops <= SLOWPATH_MAX_RETRIES) {
+		pfn = get_page_from_freelist(m, gfp, order,
+					     alloc_flags_cma(m, gfp, KMM_ALLOC_HARDER), ac);
 		if (pfn != KMM_PFN_NONE)
 			return pfn;
+		loops++;
+		goto retry;
 	}
-	return KMM_PFN_NONE;
+out:
+	if (pfn == KMM_PFN_NONE)
+		kmm_warn_alloc(m, gfp, order, gfp & __GFP_NOFAIL);
+	return pfn;
 }
 
 /* debug builds: the zone the operation touched and the CPU's lists, under their locks */
@@ -1177,6 +1471,7 @@ static int alloc_prepare(struct kmm_machine *m, int nid, gfp_t gfp, unsigned int
 	ac->highest_zoneidx = highest;
 	ac->migratetype = kmm_gfp_migratetype(m, gfp);
 	ac->preferred = __kmm_next_zones_zonelist(ac->zl, 0, highest);
+	ac->nid = nid;
 	return 0;
 }
 
@@ -1278,8 +1573,9 @@ static bool free_pages_prepare(struct kmm_machine *m, unsigned long pfn, unsigne
 	for (unsigned long i = 0; i < n; i++) {
 		struct kmm_page *p = i ? kmm_pfn_to_page(m, pfn + i) : page;
 
-		kmm_page_flags_clear(p, KMM_PG_HEAD | KMM_PG_TAIL);
+		kmm_page_flags_clear(p, KMM_PG_HEAD | KMM_PG_TAIL | KMM_PG_MOVABLE | KMM_PG_ISOLATED);
 		p->compound_head = 0;
+		p->next = p->prev = 0; /* a movable page's ops and owner */
 		p->order = 0;
 		p->private = 0;
 		if (KMM_PAGE_POISONING)
@@ -1354,6 +1650,7 @@ static void free_unref_page(struct kmm_machine *m, struct kmm_zone *z, unsigned 
 
 	if (!free_pages_prepare(m, pfn, order))
 		return;
+	kmm_count_vm_events_cpu(m, cpu, KMM_PGFREE, 1UL << order);
 	mt = kmm_get_pageblock_migratetype(m, pfn);
 	kmm_pfn_to_page(m, pfn)->mt = (u8)mt;
 	list_mt = mt;
@@ -1375,11 +1672,61 @@ static void free_unref_page(struct kmm_machine *m, struct kmm_zone *z, unsigned 
 
 /* __free_pages_ok(): blocks the pcp lists do not take */
 static void free_pages_ok(struct kmm_machine *m, struct kmm_zone *z, unsigned long pfn,
-			  unsigned int order)
+			  unsigned int order, unsigned int cpu)
 {
 	if (!free_pages_prepare(m, pfn, order))
 		return;
+	kmm_count_vm_events_cpu(m, cpu, KMM_PGFREE, 1UL << order);
 	free_one_page(m, z, pfn, order, kmm_get_pageblock_migratetype(m, pfn));
+}
+
+void kmm_free_page_to_buddy(struct kmm_machine *m, unsigned long pfn, unsigned int order)
+{
+	struct kmm_zone *z = kmm_pfn_zone(m, pfn);
+
+	if (z)
+		free_pages_ok(m, z, pfn, order, kmm_this_cpu(m));
+}
+
+static void free_the_page(struct kmm_machine *m, struct kmm_zone *z, unsigned long pfn,
+			  unsigned int order, unsigned int cpu);
+
+void kmm_put_page(struct kmm_machine *m, unsigned long pfn)
+{
+	struct kmm_page *page = kmm_pfn_to_page(m, pfn);
+	struct kmm_zone *z = kmm_pfn_zone(m, pfn);
+
+	if (!page || !z)
+		return;
+	if (__atomic_sub_fetch(&page->refcount, 1, __ATOMIC_ACQ_REL) == 0)
+		free_the_page(m, z, pfn, 0, kmm_this_cpu(m));
+}
+
+unsigned long kmm_isolate_free_block(struct kmm_machine *m, struct kmm_zone *z,
+				     unsigned long pfn, unsigned int order)
+{
+	struct kmm_page *page = kmm_pfn_to_page(m, pfn);
+	unsigned int mt = page->mt;
+
+	if (mt != KMM_MIGRATE_ISOLATE) {
+		/* leave the zone its min watermark: compaction must not eat the reserves */
+		unsigned long mark = z->watermark[KMM_WMARK_MIN] + (1UL << order);
+
+		if (!kmm_zone_watermark_ok(m, z, 0, mark, 0, KMM_ALLOC_CMA, (long)z->vm_free_pages))
+			return 0;
+		kmm_zone_account_free(z, order, mt, false);
+	}
+	kmm_free_list_del(m, z, pfn, order);
+	if (order >= KMM_PAGEBLOCK_ORDER - 1) {
+		for (unsigned long p = pfn; p < pfn + (1UL << order); p += KMM_PAGEBLOCK_NR_PAGES) {
+			enum kmm_migratetype pt = kmm_get_pageblock_migratetype(m, p);
+
+			if (pt != KMM_MIGRATE_ISOLATE && pt != KMM_MIGRATE_CMA &&
+			    pt != KMM_MIGRATE_HIGHATOMIC)
+				kmm_set_pageblock_migratetype(m, p, KMM_MIGRATE_MOVABLE);
+		}
+	}
+	return 1UL << order;
 }
 
 static void free_the_page(struct kmm_machine *m, struct kmm_zone *z, unsigned long pfn,
@@ -1388,7 +1735,7 @@ static void free_the_page(struct kmm_machine *m, struct kmm_zone *z, unsigned lo
 	if (pcp_allowed_order(order))
 		free_unref_page(m, z, pfn, order, cpu);
 	else
-		free_pages_ok(m, z, pfn, order);
+		free_pages_ok(m, z, pfn, order, cpu);
 }
 
 /*

@@ -208,7 +208,8 @@ static int write_outputs(const struct kmm_boot_opts *o, const struct kmm_hosted_
 	    write_view(o->output_dir, "pagetypeinfo.txt", m, kmm_view_pagetypeinfo) ||
 	    write_view(o->output_dir, "meminfo.txt", m, kmm_view_meminfo) ||
 	    write_view(o->output_dir, "min_free_kbytes.txt", m, kmm_view_min_free_kbytes) ||
-	    write_view(o->output_dir, "iomem.txt", m, kmm_view_iomem))
+	    write_view(o->output_dir, "iomem.txt", m, kmm_view_iomem) ||
+	    write_view(o->output_dir, "vmstat.txt", m, kmm_view_vmstat))
 		return -1;
 	return 0;
 }

@@ -69,5 +69,6 @@ void kmm_view_pagetypeinfo(FILE *f, const struct kmm_machine *m);
 void kmm_view_meminfo(FILE *f, const struct kmm_machine *m);
 void kmm_view_min_free_kbytes(FILE *f, const struct kmm_machine *m);
 void kmm_view_iomem(FILE *f, const struct kmm_machine *m);
+void kmm_view_vmstat(FILE *f, const struct kmm_machine *m);
 
 #endif
