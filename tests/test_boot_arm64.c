@@ -83,30 +83,6 @@ static void boot_bug(void *opaque, const char *func, const char *what)
 	fail_msg("BUG: %s: %s", func, what);
 }
 
-/* the symbols of m->arm64_sym, as the kmm tool reads them */
-static void read_arm64_syms(struct kmm_machine *m, const char *map)
-{
-	for (const char *p = map; p && *p; p = strchr(p, '\n'), p = p ? p + 1 : NULL) {
-		unsigned long long a;
-		char type, name[64];
-
-		if (sscanf(p, "%llx %c %63s", &a, &type, name) != 3)
-			continue;
-		if (!strcmp(name, "__inittext_end"))
-			m->arm64_sym.inittext_end = a;
-		else if (!strcmp(name, "init_pg_dir"))
-			m->arm64_sym.init_pg_dir = a;
-		else if (!strcmp(name, "init_pg_end"))
-			m->arm64_sym.init_pg_end = a;
-		else if (!strcmp(name, "__idmap_text_start"))
-			m->arm64_sym.idmap_text_start = a;
-		else if (!strcmp(name, "__idmap_text_end"))
-			m->arm64_sym.idmap_text_end = a;
-		else if (!strcmp(name, "__idmap_kpti_flag"))
-			m->arm64_sym.idmap_kpti_flag = a;
-	}
-}
-
 /* load tests/fixtures/dt/<tree>.dtb into a 1 MiB blob, ready for edits */
 static struct boot *boot_new(const char *tree)
 {
@@ -145,17 +121,41 @@ static void boot_free(struct boot *b)
 
 /*
  * Boot the (edited) tree with @cmdline (NULL: its /chosen bootargs) and
- * return kmm_arm64_setup_arch()'s result (b->err says why).  @syms: read
- * the extra arm64 symbols too.
+ * return kmm_arm64_setup_arch()'s result (b->err says why).  @syms false:
+ * the System.map without the arm64 extras (init segments, idmap, init_pg_dir).
  */
 static int boot_run_syms(struct boot *b, const char *cmdline, bool syms)
 {
+	static const char *const extra[] = { "__inittext_end", "init_pg_dir", "init_pg_end",
+					     "__idmap_text_start", "__idmap_text_end",
+					     "__idmap_kpti_flag" };
 	struct kmm_machine *m = b->m;
+	char *map = strdup(b->map), *w = map;
 
+	assert_non_null(map);
+	/* without @syms: the System.map less its arm64 extras, line by line */
+	for (const char *p = b->map; !syms && *p;) {
+		const char *nl = strchr(p, '\n');
+		size_t len = nl ? (size_t)(nl - p + 1) : strlen(p);
+		bool drop = false;
+
+		for (size_t i = 0; i < sizeof(extra) / sizeof(extra[0]); i++) {
+			size_t n = strlen(extra[i]);
+
+			drop |= len > n && !strncmp(p + len - n - (nl ? 1 : 0), extra[i], n) &&
+				p[len - n - (nl ? 1 : 0) - 1] == ' ';
+		}
+		if (!drop) {
+			memmove(w, p, len);
+			w += len;
+		}
+		p += len;
+	}
+	if (!syms)
+		*w = '\0';
 	kmm_machine_init(m, KMM_ARCH_ARM64, &b->env);
-	assert_int_equal(kmm_kernel_parse_system_map(&m->kernel, b->map, b->err, sizeof(b->err)), 0);
-	if (syms)
-		read_arm64_syms(m, b->map);
+	assert_int_equal(kmm_kernel_parse_system_map(&m->kernel, map, b->err, sizeof(b->err)), 0);
+	free(map);
 	assert_int_equal(kmm_fdt_read(b->dt, b->blob, BLOB_SIZE, b->err, sizeof(b->err)), 0);
 	b->dt->blob_phys = DTB_ADDR;
 	/* a malformed option is an error but parsing goes on, as in Linux */

@@ -84,30 +84,6 @@ static void xboot_free(struct xboot *b)
 	free(b);
 }
 
-/* the arm64 image symbols the boot path reads beyond struct kmm_kernel_syms */
-static void read_arm64_syms(struct kmm_machine *m, const char *map)
-{
-	for (const char *p = map; p && *p; p = strchr(p, '\n'), p = p ? p + 1 : NULL) {
-		unsigned long long a;
-		char type, name[64];
-
-		if (sscanf(p, "%llx %c %63s", &a, &type, name) != 3)
-			continue;
-		if (!strcmp(name, "__inittext_end"))
-			m->arm64_sym.inittext_end = a;
-		else if (!strcmp(name, "init_pg_dir"))
-			m->arm64_sym.init_pg_dir = a;
-		else if (!strcmp(name, "init_pg_end"))
-			m->arm64_sym.init_pg_end = a;
-		else if (!strcmp(name, "__idmap_text_start"))
-			m->arm64_sym.idmap_text_start = a;
-		else if (!strcmp(name, "__idmap_text_end"))
-			m->arm64_sym.idmap_text_end = a;
-		else if (!strcmp(name, "__idmap_kpti_flag"))
-			m->arm64_sym.idmap_kpti_flag = a;
-	}
-}
-
 /*
  * Boot tests/fixtures/dt/@tree.dtb with @cmdline (NULL: its bootargs) through
  * setup_arch() (the MEMBLOCK dump), and on to the end of boot when @full.
@@ -126,7 +102,6 @@ static struct xboot *boot_arm64(const char *tree, const char *cmdline, bool full
 	free(orig);
 	map = kmm_test_read_fixture("oracle", "arm64-System.map");
 	assert_int_equal(kmm_kernel_parse_system_map(&b->m->kernel, map, b->err, sizeof(b->err)), 0);
-	read_arm64_syms(b->m, map);
 	free(map);
 	assert_int_equal(kmm_fdt_read(b->dt, b->blob, BLOB_SIZE, b->err, sizeof(b->err)), 0);
 	b->dt->blob_phys = DTB_ADDR;
@@ -256,7 +231,7 @@ static void explain_arm64_static_nomap(void **state)
 	assert_int_equal(bytes(b, r, KMM_EXPLAIN_KERNEL, "kernel bss"), s->bss_stop - s->bss_start);
 	assert_int_equal(bytes(b, r, KMM_EXPLAIN_KERNEL, NULL),
 			 s->end - s->stext -
-				 (b->m->arm64_sym.init_pg_end - b->m->arm64_sym.init_pg_dir));
+				 (b->m->kernel.sym.init_pg_end - b->m->kernel.sym.init_pg_dir));
 	assert_int_equal(bytes(b, r, KMM_EXPLAIN_DTB, "device tree blob"), BLOB_SIZE);
 	/* virt's initrd [0x48000000, 0x480f1846), page-aligned */
 	assert_int_equal(bytes(b, r, KMM_EXPLAIN_INITRD, "initrd"), 0xf2000);

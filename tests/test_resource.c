@@ -771,30 +771,6 @@ static void iomem_i386_pc_2G(void **state)
 #define ARM64_DTB_ADDR 0x48200000ULL
 #define ARM64_KERNEL_LOAD 0x40200000ULL
 
-/* the arm64 symbols kmm_kernel_syms does not carry, as the kmm tool reads them */
-static void read_arm64_syms(struct kmm_machine *m, const char *map)
-{
-	for (const char *p = map; p && *p; p = strchr(p, '\n'), p = p ? p + 1 : NULL) {
-		unsigned long long a;
-		char type, name[64];
-
-		if (sscanf(p, "%llx %c %63s", &a, &type, name) != 3)
-			continue;
-		if (!strcmp(name, "__inittext_end"))
-			m->arm64_sym.inittext_end = a;
-		else if (!strcmp(name, "init_pg_dir"))
-			m->arm64_sym.init_pg_dir = a;
-		else if (!strcmp(name, "init_pg_end"))
-			m->arm64_sym.init_pg_end = a;
-		else if (!strcmp(name, "__idmap_text_start"))
-			m->arm64_sym.idmap_text_start = a;
-		else if (!strcmp(name, "__idmap_text_end"))
-			m->arm64_sym.idmap_text_end = a;
-		else if (!strcmp(name, "__idmap_kpti_flag"))
-			m->arm64_sym.idmap_kpti_flag = a;
-	}
-}
-
 /*
  * The arm64 tree @tree (tests/fixtures/dt) booted to its end, then
  * compared.  The reservations are those of the arch_initcall, before the
@@ -819,7 +795,6 @@ static void expect_arm64(const char *tree)
 	map = kmm_test_read_fixture("oracle", "arm64-System.map");
 	kmm_machine_init(m, KMM_ARCH_ARM64, &q.env);
 	assert_int_equal(kmm_kernel_parse_system_map(&m->kernel, map, err, sizeof(err)), 0);
-	read_arm64_syms(m, map);
 	assert_int_equal(kmm_fdt_read(dt, blob, ARM64_BLOB_SIZE, err, sizeof(err)), 0);
 	dt->blob_phys = ARM64_DTB_ADDR;
 	assert_int_equal(kmm_cmdline_parse(&m->cmdline, dt->bootargs, err, sizeof(err)), 0);

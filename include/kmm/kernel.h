@@ -62,6 +62,9 @@ struct kmm_kernel_syms {
 	u64 bss_start, bss_stop, brk_base, brk_limit, end, end_of_kernel_reserve;
 	u64 per_cpu_start, per_cpu_end, per_cpu_load;
 	u64 real_mode_blob, real_mode_blob_end, real_mode_relocs;
+	/* arm64 (0 = absent): paging_init()'s init segments, head.S's page tables, the idmap */
+	u64 inittext_end, init_pg_dir, init_pg_end, idmap_text_start, idmap_text_end;
+	u64 idmap_kpti_flag;
 	/* freed late (0 = absent): SMP lock prefixes on UP, x86_64's unused decrypted bss */
 	u64 smp_locks, smp_locks_end, start_bss_decrypted_unused, end_bss_decrypted;
 };

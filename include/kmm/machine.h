@@ -113,16 +113,9 @@ struct kmm_machine {
 	struct kmm_zonelists zonelists;                  /* build_all_zonelists() (kmm/zonelist.h) */
 	struct kmm_wmark wmark;                          /* min_free_kbytes & co (kmm/watermark.h) */
 	/*
-	 * arm64 (src/arch/arm64): image symbols kmm_kernel_syms does not carry
-	 * yet (System.map, 0 = absent), the ZONE_DMA limit, the CMA areas in
+	 * arm64 (src/arch/arm64): the ZONE_DMA limit, the CMA areas in
 	 * declaration order and the crash kernel; ranges are [base, base + size).
 	 */
-	struct kmm_arm64_syms {
-		u64 inittext_end;                     /* __inittext_end == __initdata_begin */
-		u64 init_pg_dir, init_pg_end;         /* head.S's first kernel page tables */
-		u64 idmap_text_start, idmap_text_end; /* what create_idmap() maps */
-		u64 idmap_kpti_flag;                  /* __idmap_kpti_flag */
-	} arm64_sym;
 	u64 arm64_dma_phys_limit;    /* end of ZONE_DMA, set by zone_sizes_init() */
 	unsigned int nr_cma_areas;   /* <= CONFIG_CMA_AREAS (19) */
 	struct kmm_cma_area { u64 base, size; char name[KMM_DT_NAME_MAX]; } cma_areas[19];

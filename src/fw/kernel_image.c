@@ -131,6 +131,9 @@ static const struct sym_slot sym_slots[] = {
 	SLOT("__smp_locks", smp_locks), SLOT("__smp_locks_end", smp_locks_end),
 	SLOT("__start_bss_decrypted_unused", start_bss_decrypted_unused),
 	SLOT("__end_bss_decrypted", end_bss_decrypted),
+	SLOT("__inittext_end", inittext_end), SLOT("init_pg_dir", init_pg_dir),
+	SLOT("init_pg_end", init_pg_end), SLOT("__idmap_text_start", idmap_text_start),
+	SLOT("__idmap_text_end", idmap_text_end), SLOT("__idmap_kpti_flag", idmap_kpti_flag),
 };
 
 static const char *skip_spaces(const char *p)

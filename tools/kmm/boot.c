@@ -256,37 +256,6 @@ static int parse_addr(const char *opt, const char *s, u64 *out, char *err, size_
 	return 0;
 }
 
-/*
- * arm64_extra_syms - the arm64 image symbols struct kmm_kernel_syms does not
- * carry yet, from the System.map text (already checked by
- * kmm_kernel_parse_system_map()) into m->arm64_sym.
- */
-static void arm64_extra_syms(const char *map, struct kmm_machine *m)
-{
-	static const struct {
-		const char *name;
-		size_t off;
-	} syms[] = {
-		{ "__inittext_end", offsetof(struct kmm_arm64_syms, inittext_end) },
-		{ "init_pg_dir", offsetof(struct kmm_arm64_syms, init_pg_dir) },
-		{ "init_pg_end", offsetof(struct kmm_arm64_syms, init_pg_end) },
-		{ "__idmap_text_start", offsetof(struct kmm_arm64_syms, idmap_text_start) },
-		{ "__idmap_text_end", offsetof(struct kmm_arm64_syms, idmap_text_end) },
-		{ "__idmap_kpti_flag", offsetof(struct kmm_arm64_syms, idmap_kpti_flag) },
-	};
-
-	for (const char *p = map; p && *p; p = strchr(p, '\n'), p = p ? p + 1 : NULL) {
-		unsigned long long addr;
-		char type, name[64];
-
-		if (sscanf(p, "%llx %c %63s", &addr, &type, name) != 3)
-			continue;
-		for (size_t i = 0; i < sizeof(syms) / sizeof(syms[0]); i++)
-			if (!strcmp(name, syms[i].name))
-				*(u64 *)((char *)&m->arm64_sym + syms[i].off) = addr;
-	}
-}
-
 /* /sys/kernel/debug/memblock/{memory,reserved} of the final state, into @dir */
 static int arm64_write_memblock_debugfs(const char *dir, const struct memblock *mb, char *err,
 					size_t errlen)
@@ -360,7 +329,6 @@ static int boot_arm64(const struct kmm_boot_opts *o, struct kmm_machine *m, stru
 		goto out;
 	if (kmm_kernel_parse_system_map(&m->kernel, map, err, errlen))
 		goto out;
-	arm64_extra_syms(map, m);
 	if (read_struct_sizes(o, m, err, errlen))
 		goto out;
 	if (read_blob(o->dtb, &blob, &blob_len, err, errlen))

@@ -283,7 +283,7 @@ static int map_kernel_segment(struct pgt_ctx *c, u64 va_start, u64 va_end, unsig
 static int map_kernel(struct pgt_ctx *c)
 {
 	const struct kmm_kernel_syms *s = &c->m->kernel.sym;
-	u64 inittext_end = c->m->arm64_sym.inittext_end;
+	u64 inittext_end = c->m->kernel.sym.inittext_end;
 	int ret;
 
 	if (!s->etext || !s->start_rodata || !s->init_begin || !s->init_end || !s->sdata) {
@@ -363,7 +363,7 @@ static int map_mem(struct pgt_ctx *c)
 /* create_idmap(): what runs with the MMU being switched, mapped 1:1 */
 static int create_idmap(struct pgt_ctx *c)
 {
-	const struct kmm_arm64_syms *a = &c->m->arm64_sym;
+	const struct kmm_kernel_syms *a = &c->m->kernel.sym;
 	u64 start, flag;
 	int ret;
 
@@ -391,9 +391,9 @@ static void init_pg_range(const struct kmm_machine *m, u64 *dir, u64 *end)
 	const struct kmm_kernel_syms *s = &m->kernel.sym;
 	u64 pages;
 
-	if (m->arm64_sym.init_pg_dir && m->arm64_sym.init_pg_end > m->arm64_sym.init_pg_dir) {
-		*dir = m->arm64_sym.init_pg_dir;
-		*end = m->arm64_sym.init_pg_end;
+	if (m->kernel.sym.init_pg_dir && m->kernel.sym.init_pg_end > m->kernel.sym.init_pg_dir) {
+		*dir = m->kernel.sym.init_pg_dir;
+		*end = m->kernel.sym.init_pg_end;
 		return;
 	}
 	pages = 1 + EARLY_ENTRIES(s->text, s->end, PGDIR_SHIFT) +
