@@ -918,29 +918,19 @@ static u64 emu_dma32_rule(const struct kmm_machine *m, u64 end)
 }
 
 /*
- * split_nodes_interleave() (numa=fake=N): N nodes of equal present memory in
- * 32M granules, the remainder spread as "big" nodes, dealt round-robin over
- * the physical nodes; a node that would leave the next one too little takes
- * the rest of its physical node.  Returns the emulated node count or < 0.
+ * Fill the physical nodes of @physnodes, round-robin, with emulated nodes
+ * of @size present bytes (the first @big of them 32M more) numbered from
+ * @nid modulo @nid_mod: a node grows past holes until it has @size, takes
+ * the rest of DMA32 when the next would get too little of it, and the rest
+ * of its physical node when the next would get less than @size.  @uniform
+ * (numa=fake=NU): exactly @size of address space, holes ignored, and no
+ * rest-of-node rule.  Returns the next node id or < 0.
  */
-static int split_nodes_interleave(struct numa_emu *e, u64 nr_nodes)
+static int emu_fill(struct numa_emu *e, u64 physnodes, u64 size, u64 big, bool uniform,
+		    u64 nid_mod, int nid)
 {
-	struct kmm_machine *m = e->m;
-	u64 max_addr = (u64)m->max_pfn << 12, size, big, physnodes = m->nodes_parsed;
-	int nid = 0;
+	const struct kmm_machine *m = e->m;
 
-	if (nr_nodes > (u64)m->memblock.max_numnodes) {
-		kmm_printk(&m->env, "numa=fake=%llu too large, reducing to %d",
-			   (unsigned long long)nr_nodes, m->memblock.max_numnodes);
-		nr_nodes = (u64)m->memblock.max_numnodes;
-	}
-	size = uniform_size(max_addr, 0, numa_mem_hole_size(m, 0, max_addr), nr_nodes);
-	big = ((size & (FAKE_NODE_MIN_SIZE - 1)) * nr_nodes) / FAKE_NODE_MIN_SIZE;
-	size &= ~(FAKE_NODE_MIN_SIZE - 1);
-	if (!size) {
-		kmm_printk(&m->env, "Not enough memory for each node.  NUMA emulation disabled.");
-		return -KMM_EINVAL;
-	}
 	while (physnodes) {
 		for (int i = 0; i < 64; i++) {
 			int blk;
@@ -958,16 +948,43 @@ static int split_nodes_interleave(struct numa_emu *e, u64 nr_nodes)
 			end = start + size;
 			if ((u64)nid < big)
 				end += FAKE_NODE_MIN_SIZE;
-			end = find_end_of_node(m, start, end, limit, size);
+			if (!uniform)
+				end = find_end_of_node(m, start, end, limit, size);
 			end = emu_dma32_rule(m, end);
-			if (limit - end - numa_mem_hole_size(m, end, limit) < size)
+			if (!uniform && limit - end - numa_mem_hole_size(m, end, limit) < size)
 				end = limit;
-			if (emu_setup_memblk(e, (int)((u64)nid++ % nr_nodes), blk,
+			if (emu_setup_memblk(e, (int)((u64)nid++ % nid_mod), blk,
 					     KMM_MIN(end, limit) - start))
 				return -KMM_ENOMEM;
 		}
 	}
 	return nid;
+}
+
+/*
+ * split_nodes_interleave() (numa=fake=N): N nodes of equal present memory in
+ * 32M granules, the remainder spread as "big" nodes, dealt round-robin over
+ * the physical nodes; a node that would leave the next one too little takes
+ * the rest of its physical node.  Returns the emulated node count or < 0.
+ */
+static int split_nodes_interleave(struct numa_emu *e, u64 nr_nodes)
+{
+	struct kmm_machine *m = e->m;
+	u64 max_addr = (u64)m->max_pfn << 12, size, big, physnodes = m->nodes_parsed;
+
+	if (nr_nodes > (u64)m->memblock.max_numnodes) {
+		kmm_printk(&m->env, "numa=fake=%llu too large, reducing to %d",
+			   (unsigned long long)nr_nodes, m->memblock.max_numnodes);
+		nr_nodes = (u64)m->memblock.max_numnodes;
+	}
+	size = uniform_size(max_addr, 0, numa_mem_hole_size(m, 0, max_addr), nr_nodes);
+	big = ((size & (FAKE_NODE_MIN_SIZE - 1)) * nr_nodes) / FAKE_NODE_MIN_SIZE;
+	size &= ~(FAKE_NODE_MIN_SIZE - 1);
+	if (!size) {
+		kmm_printk(&m->env, "Not enough memory for each node.  NUMA emulation disabled.");
+		return -KMM_EINVAL;
+	}
+	return emu_fill(e, physnodes, size, big, false, nr_nodes, 0);
 }
 
 /*
@@ -1002,30 +1019,7 @@ static int split_nodes_size_interleave_uniform(struct numa_emu *e, u64 addr, u64
 		size = min_size;
 	}
 	size &= ~(FAKE_NODE_MIN_SIZE - 1);
-	while (physnodes) {
-		for (int i = 0; i < 64; i++) {
-			int blk;
-			u64 start, limit, end;
-
-			if (!(physnodes & (1ULL << i)))
-				continue;
-			blk = emu_find_blk(e, i);
-			if (blk < 0) {
-				physnodes &= ~(1ULL << i);
-				continue;
-			}
-			start = e->pi[blk].start;
-			limit = e->pi[blk].end;
-			end = uniform ? start + size : find_end_of_node(m, start, start + size, limit, size);
-			end = emu_dma32_rule(m, end);
-			if (!uniform && limit - end - numa_mem_hole_size(m, end, limit) < size)
-				end = limit;
-			if (emu_setup_memblk(e, (int)((u64)nid++ % max_nodes), blk,
-					     KMM_MIN(end, limit) - start))
-				return -KMM_ENOMEM;
-		}
-	}
-	return nid;
+	return emu_fill(e, physnodes, size, 0, uniform, max_nodes, nid);
 }
 
 /* numa=fake=NU: each physical node (in node order) cut into N nodes */
