@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 /*
  * boot_scale.c - how kmm's boot scales with RAM: boots synthetic QEMU pc
- * machines (tests/helpers/bigmachine.h) of 4 GiB, 64 GiB, 256 GiB and 1 TiB
+ * machines (kmm/bigmachine.h, src/port/hosted/bigmachine.c) of 4 GiB, 64 GiB, 256 GiB and 1 TiB
  * with 8 NUMA nodes through the library, as `kmm boot` does, and prints per
  * boot:
  *
@@ -46,7 +46,7 @@
 #include <kmm/machine.h>
 #include <kmm/start_kernel.h>
 
-#include "helpers/bigmachine.h"
+#include <kmm/bigmachine.h>
 
 #ifndef KMM_BENCH_FIXTURES
 #define KMM_BENCH_FIXTURES "tests/fixtures/oracle"

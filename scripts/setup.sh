@@ -8,7 +8,8 @@ set -euo pipefail
 export DEBIAN_FRONTEND=noninteractive
 
 PKGS=(build-essential cmake ninja-build clang libcmocka-dev libfdt-dev
-      device-tree-compiler python3 pkg-config)
+      device-tree-compiler python3 pkg-config
+      libjemalloc-dev libmimalloc-dev libgoogle-perftools-dev) # bench/page_alloc's peers
 
 missing=()
 for p in "${PKGS[@]}"; do

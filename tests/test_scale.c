@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 /*
  * test_scale.c - kmm at scale: a synthetic 8-node QEMU pc x86_64 machine
- * (tests/helpers/bigmachine.h) boots through setup_arch() and
+ * (kmm/bigmachine.h, src/port/hosted/bigmachine.c) boots through setup_arch() and
  * start_kernel()'s memory path, and its nodes, zones, totals and zonelists
  * are what the firmware tables it was given imply.
  *
@@ -19,7 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "helpers/bigmachine.h"
+#include <kmm/bigmachine.h>
 #include "helpers/kmm_test.h"
 
 #include <kmm/error.h>

@@ -542,7 +542,7 @@ int kmm_boot_run(const struct kmm_boot_opts *o, const struct kmm_boot_run *run)
 }
 
 /* kmm boot's report: the log, and the views with --output-dir */
-static int boot_report(void *ctx, const struct kmm_machine *m, const struct kmm_hosted_log *log)
+static int boot_report(void *ctx, struct kmm_machine *m, const struct kmm_hosted_log *log)
 {
 	const struct kmm_boot_opts *o = ctx;
 

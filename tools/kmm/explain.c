@@ -205,7 +205,7 @@ static void json_output(FILE *f, const struct explain_cli *c, const struct kmm_m
 	fprintf(f, "\n  ]\n}\n");
 }
 
-static int report(void *ctx, const struct kmm_machine *m, const struct kmm_hosted_log *log)
+static int report(void *ctx, struct kmm_machine *m, const struct kmm_hosted_log *log)
 {
 	struct explain_cli *c = ctx;
 	char err[256];

@@ -11,6 +11,7 @@ extern const char kmm_default_config[];
 
 int kmm_cmd_boot(int argc, char **argv);
 int kmm_cmd_explain(int argc, char **argv);
+int kmm_cmd_stress(int argc, char **argv);
 
 /*
  * Booting a machine from the command line, shared by `kmm boot` and
@@ -54,7 +55,8 @@ struct kmm_boot_run {
 			       const struct memblock_trace_event *ev);
 	void *trace_cookie;
 	void (*setup)(void *ctx, const struct kmm_machine *m);
-	int (*report)(void *ctx, const struct kmm_machine *m, const struct kmm_hosted_log *log);
+	/* the booted machine, writable: a report may go on running it (kmm stress) */
+	int (*report)(void *ctx, struct kmm_machine *m, const struct kmm_hosted_log *log);
 	void *ctx;
 };
 

@@ -19,6 +19,8 @@ static void usage(FILE *f)
 		"           (kmm boot --help for the options)\n"
 		"  explain  boot a machine the same way and say where every byte of its RAM\n"
 		"           went (kmm explain --help)\n"
+		"  stress   boot a machine and stress its page allocator from several threads\n"
+		"           (kmm stress --help)\n"
 		"  help     this text\n");
 }
 
@@ -32,6 +34,8 @@ int main(int argc, char **argv)
 		return kmm_cmd_boot(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "explain"))
 		return kmm_cmd_explain(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "stress"))
+		return kmm_cmd_stress(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "help") || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
 		usage(stdout);
 		return 0;

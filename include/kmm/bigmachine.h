@@ -6,8 +6,9 @@
  * that kmm_bootlog_parse() and `kmm boot --dmesg` read, plus the SLIT
  * distance matrix that `kmm boot --numa-distance` takes.
  *
- * Shared by tests (tests/test_scale.c) and the benchmark (bench/); it needs
- * only libc, no cmocka.
+ * Part of the hosted port (libc only): `kmm stress` boots its default
+ * machine from it, and tests (test_scale, test_stress) and the benchmarks
+ * (bench/) use it.
  *
  * The physical map, as QEMU builds it (facts read off the oracle boots,
  * ../shared/oracle/cases/x86_64/{pc-*,numa*}):

@@ -14,7 +14,7 @@
 
 #include <kmm/error.h>
 
-#include "helpers/bigmachine.h"
+#include <kmm/bigmachine.h>
 
 #define SZ_1M (1ULL << 20)
 #define SZ_4G (1ULL << 32)

@@ -1,0 +1,227 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * kmm/stress.h - a seeded stress driver for the runtime page allocator,
+ * written as library code so that tests, the CLI (`kmm stress`) and
+ * benchmarks share one workload.
+ *
+ * Types: struct kmm_stress_config says what to run; struct kmm_stress is
+ * the whole run's state, owned by the caller (with one caller-provided
+ * buffer for the per-thread tables of live blocks); struct
+ * kmm_stress_result is what a finished run measured.
+ *
+ * Lifecycle:
+ *   kmm_stress_buffer_size() -> the caller allocates that many bytes
+ *   kmm_stress_init()        -> drains the per-CPU lists, counts the free
+ *                               pages, sizes the tables, sets
+ *                               page_group_by_mobility_disabled if asked
+ *   kmm_stress_worker(s, t)  -> run by the caller on T host threads at once,
+ *                               thread t for t in [0, T); each binds itself
+ *                               to CPU t (kmm_set_this_cpu())
+ *   kmm_stress_result_get()  -> after every worker returned
+ *   kmm_stress_format_line() -> "stress: ops=... unusable_index_order9=F"
+ * The driver has no threads, clock or allocator of its own; the host
+ * provides them.
+ *
+ * The workload (one "op" is one step of one worker; the ops are split
+ * evenly over the threads):
+ *   - each thread keeps two tables of the blocks it holds: a long-lived
+ *     class (GFP_KERNEL orders 0..3, some of them split into order-0
+ *     pages; GFP_KERNEL | __GFP_RECLAIMABLE orders 0..2; GFP_DMA32 and
+ *     GFP_DMA when the machine has those zones) and a short-lived class
+ *     (GFP_HIGHUSER_MOVABLE orders 0..10 weighted toward small orders,
+ *     order-9 THP-like compound pages, short-lived GFP_KERNEL compound
+ *     buffers of orders 4..10, GFP_ATOMIC bursts of 8..64 allocations, and
+ *     contiguous ranges through the contig hook when one is given);
+ *   - each class allocates while its share of the thread's page budget
+ *     (fill_percent of the free pages at init, split over the threads) is
+ *     not used up, with probability 5/8 per step, else frees a random
+ *     block of the class; the long class gets 3/10 of the steps and 35% of
+ *     the budget, so its blocks live several times longer;
+ *   - with two or more threads, one free in eight hands the block to the
+ *     next thread through that thread's inbox (a locked ring) and the
+ *     receiver frees it on its CPU: cross-CPU frees;
+ *   - every validate_every ops all workers stop at a barrier and the last
+ *     to arrive runs kmm_page_alloc_validate() (and checks the bad-page
+ *     counter) while the others wait.
+ * At the end the workers stop at a barrier where the fragmentation is
+ * measured (the "peak": the unusable free space index for order 9 over
+ * every zone, and a fingerprint of every free list), free everything they
+ * hold, and the last one drains every per-CPU list, validates again and
+ * computes leaked_pages = free pages at init - free pages now.
+ *
+ * A failed allocation (-KMM_ENOMEM) is part of the workload, counted in
+ * alloc_failures; any other error (a refused free, a bad-page report, a
+ * failed validation, a thread that could not bind to its CPU) makes the
+ * run fail: validate=FAILED.
+ */
+#ifndef KMM_STRESS_H
+#define KMM_STRESS_H
+
+#include <stdatomic.h>
+
+#include <kmm/env.h>
+#include <kmm/mmzone.h>
+#include <kmm/page_alloc.h>
+#include <kmm/spinlock.h>
+
+struct kmm_machine;
+
+#define KMM_STRESS_MAX_THREADS KMM_PCP_MAX_CPUS
+#define KMM_STRESS_INBOX 256          /* blocks one thread's inbox holds */
+#define KMM_STRESS_FRAG_ORDER 9       /* the order the unusable index is measured for */
+#define KMM_STRESS_DEFAULT_FILL 60    /* percent of the free pages the workload keeps live */
+
+/*
+ * The contig hook: contiguous allocations the driver does not make itself
+ * because they need a policy for where (alloc_contig_range() takes an
+ * explicit range, cma_alloc() an area; kmm/compaction.h, kmm/cma.h).  When
+ * @alloc is set the driver asks for runs of 1..512 pages through it
+ * (short-lived), and gives them back through @free.
+ * @alloc returns 0 with *@pfn the first of @nr_pages contiguous pages, or a
+ * negative kmm_err (-KMM_ENOMEM and -KMM_EBUSY count as a failed
+ * allocation, as alloc_contig_range()'s "PFNs busy" is one).  @free
+ * returns 0 or a negative kmm_err.
+ */
+struct kmm_stress_contig_hook {
+	int (*alloc)(void *ctx, struct kmm_machine *m, unsigned long nr_pages, unsigned long *pfn);
+	int (*free)(void *ctx, struct kmm_machine *m, unsigned long pfn, unsigned long nr_pages);
+	void *ctx;
+};
+
+struct kmm_stress_config {
+	u64 ops;                   /* steps over all threads */
+	unsigned int threads;      /* 1 .. min(online CPUs, KMM_STRESS_MAX_THREADS) */
+	u64 seed;                  /* any value; same seed and one thread -> same run */
+	u64 validate_every;        /* ops between validations; 0: only at the end */
+	bool no_mobility;          /* page_group_by_mobility_disabled for the run */
+	unsigned int fill_percent; /* 1..95; 0: KMM_STRESS_DEFAULT_FILL */
+	struct kmm_stress_contig_hook contig;
+};
+
+/* one block a thread holds: [pfn, pfn + nr_pages), allocated as @kind */
+struct kmm_stress_block {
+	u64 pfn;
+	u32 nr_pages; /* 2^order, or the contig run's length */
+	u8 order;     /* the order to free with (0 for split pages) */
+	u8 kind;      /* enum kmm_stress_kind (stress.c) */
+	u16 unused;
+};
+
+/* a table of blocks: blk[0, nr) are held, nr <= cap; pages = sum of their nr_pages */
+struct kmm_stress_table {
+	struct kmm_stress_block *blk;
+	u32 nr, cap;
+	unsigned long pages, budget; /* the class allocates while pages < budget */
+};
+
+/*
+ * struct kmm_stress_thread - one worker's state; only its worker touches it
+ * except @inbox, which any worker pushes to under @inbox_lock:
+ *   inbox holds inbox_nr blocks from inbox[inbox_head] on (mod KMM_STRESS_INBOX).
+ */
+struct kmm_stress_thread {
+	u64 rng;                      /* xorshift64* state, never 0 */
+	struct kmm_stress_table live[2]; /* [0] long-lived, [1] short-lived */
+	unsigned int burst;           /* GFP_ATOMIC allocations left in the current burst */
+	u64 ops, allocs, alloc_failures, frees, handoffs, split_pages;
+	struct kmm_spinlock inbox_lock;
+	unsigned int inbox_head;
+	atomic_uint inbox_nr;         /* written under inbox_lock, peeked at without it */
+	struct kmm_stress_block inbox[KMM_STRESS_INBOX];
+} __attribute__((aligned(64)));
+
+/*
+ * A reusable barrier on C11 atomics for @n threads: @arrived counts the
+ * threads at the barrier in the current generation; the last to arrive
+ * runs the serial step, resets @arrived and bumps @generation, which
+ * releases the others (release/acquire, so the serial step's writes are
+ * seen by everyone after the barrier).
+ */
+struct kmm_stress_barrier {
+	atomic_uint arrived;
+	atomic_uint generation;
+	unsigned int n;
+};
+
+struct kmm_stress_result {
+	u64 ops, allocs, alloc_failures, frees, handoffs, split_pages;
+	unsigned int threads;
+	unsigned int validations;    /* validation rounds run, the final one included */
+	bool validate_ok;            /* every validation passed and no error happened */
+	long leaked_pages;           /* free pages at init - free pages at the end */
+	unsigned long free_before, free_after;
+	/* at the peak (all ops done, nothing freed yet) */
+	unsigned long peak_free_pages;               /* on the free lists of every zone */
+	unsigned long peak_nr_free[KMM_MAX_ORDER];   /* free blocks per order, all zones */
+	unsigned int unusable_index;                 /* order 9, thousandths: 0..1000 */
+	u64 peak_fingerprint;                        /* FNV-1a of every free list */
+	unsigned long nr_errors;
+	char first_error[128];
+};
+
+struct kmm_stress {
+	struct kmm_machine *m;
+	struct kmm_stress_config cfg;
+	bool has_dma, has_dma32;
+	bool saved_mobility_disabled;
+	unsigned long bad_pages_at_init; /* kmm_nr_bad_pages() when the run began */
+	u64 rounds;                  /* validation rounds: ceil(ops / validate_every), or 1 */
+	struct kmm_stress_barrier barrier;
+	atomic_ulong nr_errors;
+	struct kmm_spinlock error_lock; /* first_error */
+	struct kmm_stress_result result; /* written by the serial steps only */
+	struct kmm_stress_thread thread[KMM_STRESS_MAX_THREADS];
+};
+
+/*
+ * kmm_stress_buffer_size - bytes of the table buffer kmm_stress_init()
+ * needs for @cfg on @m as it is now (the free pages, without the per-CPU
+ * lists, decide the budgets; it drains them).  0 when @cfg->threads is 0
+ * or too large or the machine has no zonelists.
+ */
+size_t kmm_stress_buffer_size(struct kmm_machine *m, const struct kmm_stress_config *cfg);
+
+/*
+ * kmm_stress_init - prepare @s for a run of @cfg on the booted machine @m
+ * (watermarks set, zonelists built), using @buf (@buflen bytes, aligned to
+ * 8) for the tables.  Drains every per-CPU list.  No worker may run yet.
+ * Returns 0, or -KMM_EINVAL with @err saying why: threads 0 or above the
+ * online CPUs or KMM_STRESS_MAX_THREADS; threads > 1 without the env's
+ * set_this_cpu hook; fill_percent above 95; only one of the contig hooks;
+ * a machine without zonelists or free pages; @buf NULL, misaligned or
+ * smaller than kmm_stress_buffer_size().  Nothing is changed on error.
+ */
+int kmm_stress_init(struct kmm_stress *s, struct kmm_machine *m,
+		    const struct kmm_stress_config *cfg, void *buf, size_t buflen, char *err,
+		    size_t errlen);
+
+/*
+ * kmm_stress_worker - the body of worker @thread: bind to CPU @thread, run
+ * its share of the ops, meet the others at every barrier, free what it
+ * holds.  Call it on cfg.threads host threads at once, each with its own
+ * @thread in [0, threads); it returns when the whole run is over.
+ */
+void kmm_stress_worker(struct kmm_stress *s, unsigned int thread);
+
+/* kmm_stress_result_get - what the run measured; call after every worker returned */
+const struct kmm_stress_result *kmm_stress_result_get(const struct kmm_stress *s);
+
+/*
+ * kmm_stress_format_line - the run's one-line summary into @buf:
+ *   stress: ops=N threads=T seconds=S validate=ok leaked_pages=L unusable_index_order9=F
+ * S = @elapsed_ms in seconds with two decimals, F the index as Linux's
+ * debugfs extfrag/unusable_index prints it ("0.123"), validate=ok or
+ * validate=FAILED.  Returns the length kmm_snprintf() returns.
+ */
+int kmm_stress_format_line(const struct kmm_stress *s, u64 elapsed_ms, char *buf, size_t len);
+
+/*
+ * kmm_unusable_free_index - Linux's unusable_free_index() (mm/vmstat.c):
+ * the share of @free_pages, in thousandths, that is not in free blocks of
+ * at least @order, given @suitable = those blocks counted in units of
+ * 2^@order pages.  1000 when nothing is free.
+ */
+unsigned int kmm_unusable_free_index(unsigned int order, unsigned long free_pages,
+				     unsigned long suitable);
+
+#endif /* KMM_STRESS_H */

@@ -1,0 +1,737 @@
+// SPDX-License-Identifier: MIT
+/*
+ * stress.c - the seeded stress driver of the runtime page allocator
+ * (kmm/stress.h): the workload, the barrier the workers meet at, and the
+ * measurements at the peak and at the end.
+ *
+ * Types: struct kmm_stress (the run), struct kmm_stress_thread (one
+ * worker: its random state, two tables of held blocks, its inbox),
+ * struct kmm_stress_barrier.
+ *
+ * Entry points: kmm_stress_buffer_size(), kmm_stress_init(),
+ * kmm_stress_worker() (run by the host on every thread),
+ * kmm_stress_result_get(), kmm_stress_format_line().
+ *
+ * Lifecycle of a run, as every worker sees it:
+ *   bind to CPU t -> for each validation round: its share of the round's
+ *   ops, barrier (serial step: validate; after the last round: validate
+ *   and measure the peak) -> free its inbox and both tables -> barrier
+ *   (serial step: drain every per-CPU list, validate, count the leak,
+ *   restore page_group_by_mobility_disabled, sum the counters).
+ * Every worker passes the same number of barriers whatever happens, so an
+ * error never leaves a thread waiting: it is recorded and the run goes on.
+ *
+ * Concurrency: a thread's tables, random state and counters are touched by
+ * that thread only, except at a barrier's serial step, which runs while
+ * every other worker waits (the barrier orders their writes before it).
+ * Inboxes are the only shared structure: a ring per thread under a
+ * spinlock, pushed to by its neighbour and popped by its owner.
+ */
+#include <kmm/error.h>
+#include <kmm/gfp.h>
+#include <kmm/lib.h>
+#include <kmm/machine.h>
+#include <kmm/mem_init.h>
+#include <kmm/page_alloc.h>
+#include <kmm/stress.h>
+#include <kmm/watermark.h>
+
+_Static_assert(sizeof(struct kmm_stress_block) == 16, "a held block is 16 bytes");
+_Static_assert(KMM_STRESS_FRAG_ORDER < KMM_MAX_ORDER, "the index order is an order");
+
+/* the workload's allocation kinds; each belongs to one class */
+enum kmm_stress_kind {
+	SK_KERNEL,      /* long: GFP_KERNEL orders 0..3, a quarter of order >= 1 split */
+	SK_RECLAIMABLE, /* long: GFP_KERNEL | __GFP_RECLAIMABLE orders 0..2 */
+	SK_DMA32,       /* long: GFP_KERNEL | GFP_DMA32 orders 0..2 */
+	SK_DMA,         /* long: GFP_KERNEL | GFP_DMA orders 0..1 */
+	SK_MOVABLE,     /* short: GFP_HIGHUSER_MOVABLE orders 0..10 */
+	SK_THP,         /* short: GFP_TRANSHUGE_LIGHT order 9 (compound) */
+	SK_KERNEL_BUF,  /* short: GFP_KERNEL | __GFP_COMP orders 4..10 */
+	SK_ATOMIC,      /* short: GFP_ATOMIC orders 0..1, mostly in bursts */
+	SK_CONTIG,      /* short: 1..512 contiguous pages through the contig hook */
+	SK_NR
+};
+
+enum { CLASS_LONG, CLASS_SHORT };
+
+#define STRESS_LONG_STEPS 3       /* of 10 steps go to the long-lived class */
+#define STRESS_LONG_BUDGET 35     /* percent of a thread's budget */
+#define STRESS_ALLOC_EIGHTHS 5    /* alloc with probability 5/8 while under budget */
+#define STRESS_HANDOFF_EIGHTHS 1  /* 1/8 of frees go to the next thread */
+#define STRESS_BURST_ONE_IN 1024  /* a GFP_ATOMIC burst starts once per ~1024 steps */
+#define STRESS_TABLE_SLACK 2048   /* entries beyond the budget: one order-10 block + bursts */
+#define STRESS_CONTIG_MAX 512
+#define STRESS_TAG 0x5354524553530000ULL /* "STRESS" ^ pfn, written in a held block's first page */
+
+struct kind_info {
+	gfp_t gfp;
+	u8 class;
+	u8 min_order;
+	u8 nr_weights;
+	u8 weight[KMM_MAX_ORDER]; /* order min_order + i gets weight[i] */
+};
+
+static const struct kind_info kinds[SK_NR] = {
+	[SK_KERNEL] = { GFP_KERNEL, CLASS_LONG, 0, 4, { 70, 15, 10, 5 } },
+	[SK_RECLAIMABLE] = { GFP_KERNEL | __GFP_RECLAIMABLE, CLASS_LONG, 0, 3, { 80, 15, 5 } },
+	[SK_DMA32] = { GFP_KERNEL | GFP_DMA32, CLASS_LONG, 0, 3, { 70, 20, 10 } },
+	[SK_DMA] = { GFP_KERNEL | GFP_DMA, CLASS_LONG, 0, 2, { 90, 10 } },
+	[SK_MOVABLE] = { GFP_HIGHUSER_MOVABLE, CLASS_SHORT, 0, 11,
+			 { 40, 15, 12, 10, 6, 5, 4, 3, 2, 2, 1 } },
+	[SK_THP] = { GFP_TRANSHUGE_LIGHT, CLASS_SHORT, 9, 1, { 1 } },
+	[SK_KERNEL_BUF] = { GFP_KERNEL | __GFP_COMP, CLASS_SHORT, 4, 7,
+			    { 30, 20, 15, 12, 10, 8, 5 } },
+	[SK_ATOMIC] = { GFP_ATOMIC, CLASS_SHORT, 0, 2, { 80, 20 } },
+	[SK_CONTIG] = { 0, CLASS_SHORT, 0, 1, { 1 } },
+};
+
+/* how often each kind is picked within its class (0: never) */
+static const u8 kind_weight[SK_NR] = {
+	[SK_KERNEL] = 50, [SK_RECLAIMABLE] = 30, [SK_DMA32] = 15, [SK_DMA] = 5,
+	[SK_MOVABLE] = 80, [SK_THP] = 6, [SK_KERNEL_BUF] = 6, [SK_ATOMIC] = 4, [SK_CONTIG] = 4,
+};
+
+enum serial_step { STEP_VALIDATE, STEP_PEAK, STEP_FINAL };
+
+/* ------------------------------------------------------------------ randomness */
+
+static u64 splitmix64(u64 x)
+{
+	x += 0x9e3779b97f4a7c15ULL;
+	x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
+	x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
+	return x ^ (x >> 31);
+}
+
+/* xorshift64*: period 2^64 - 1 over non-zero states */
+static u64 rnd(struct kmm_stress_thread *th)
+{
+	u64 x = th->rng;
+
+	x ^= x >> 12;
+	x ^= x << 25;
+	x ^= x >> 27;
+	th->rng = x;
+	return x * 0x2545f4914f6cdd1dULL;
+}
+
+/* uniform in [0, n), n >= 1 */
+static u32 rnd_below(struct kmm_stress_thread *th, u32 n)
+{
+	return (u32)(((rnd(th) >> 32) * (u64)n) >> 32);
+}
+
+/* an index in [0, nr) drawn with the weights w[0, nr) (their sum > 0) */
+static unsigned int rnd_weighted(struct kmm_stress_thread *th, const u8 *w, unsigned int nr)
+{
+	unsigned int sum = 0, r;
+
+	for (unsigned int i = 0; i < nr; i++)
+		sum += w[i];
+	r = rnd_below(th, sum);
+	for (unsigned int i = 0; i < nr; i++) {
+		if (r < w[i])
+			return i;
+		r -= w[i];
+	}
+	return nr - 1;
+}
+
+/* ------------------------------------------------------------------ errors */
+
+static void stress_error(struct kmm_stress *s, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/* record an error; the first one's text is kept for the report */
+static void stress_error(struct kmm_stress *s, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (atomic_fetch_add_explicit(&s->nr_errors, 1, memory_order_relaxed) != 0)
+		return;
+	kmm_spin_lock(&s->error_lock);
+	va_start(ap, fmt);
+	kmm_vsnprintf(s->result.first_error, sizeof(s->result.first_error), fmt, ap);
+	va_end(ap);
+	kmm_spin_unlock(&s->error_lock);
+}
+
+/* ------------------------------------------------------------------ sizing */
+
+static bool zone_kind_has_pages(const struct kmm_machine *m, enum kmm_zone_kind kind)
+{
+	int idx = kmm_zone_layout_index(&m->zone_layout, kind);
+
+	for (int n = 0; idx >= 0 && n < KMM_MAX_NUMNODES; n++)
+		if (m->node[n].online && m->node[n].zones[idx].managed_pages)
+			return true;
+	return false;
+}
+
+/* the page budget of one class of one thread for @free pages */
+static unsigned long class_budget(const struct kmm_stress_config *cfg, unsigned long free,
+				  int cls)
+{
+	unsigned int fill = cfg->fill_percent ? cfg->fill_percent : KMM_STRESS_DEFAULT_FILL;
+	unsigned long per_thread = (unsigned long)((u64)free * fill / 100 / cfg->threads);
+	unsigned long lng = (unsigned long)((u64)per_thread * STRESS_LONG_BUDGET / 100);
+
+	return cls == CLASS_LONG ? lng : per_thread - lng;
+}
+
+static u32 class_cap(const struct kmm_stress_config *cfg, unsigned long free, int cls)
+{
+	return (u32)(class_budget(cfg, free, cls) + STRESS_TABLE_SLACK);
+}
+
+/* free pages on the free lists once every per-CPU list is drained */
+static unsigned long drained_free_pages(struct kmm_machine *m)
+{
+	kmm_drain_all_pages(m, NULL);
+	return kmm_nr_free_pages(m);
+}
+
+size_t kmm_stress_buffer_size(struct kmm_machine *m, const struct kmm_stress_config *cfg)
+{
+	unsigned long free;
+
+	if (!cfg->threads || cfg->threads > KMM_STRESS_MAX_THREADS || !m->zonelists.built)
+		return 0;
+	free = drained_free_pages(m);
+	return (size_t)cfg->threads * ((size_t)class_cap(cfg, free, CLASS_LONG) +
+				       class_cap(cfg, free, CLASS_SHORT)) *
+	       sizeof(struct kmm_stress_block);
+}
+
+static int check_config(struct kmm_machine *m, const struct kmm_stress_config *cfg, char *err,
+			size_t errlen)
+{
+	unsigned int cpus = kmm_num_online_cpus(m);
+
+	if (!cfg->threads || cfg->threads > KMM_STRESS_MAX_THREADS || cfg->threads > cpus) {
+		kmm_snprintf(err, errlen, "threads %u: the machine has %u online CPUs (at most %u)",
+			     cfg->threads, cpus, KMM_STRESS_MAX_THREADS);
+		return -KMM_EINVAL;
+	}
+	if (cfg->threads > 1 && !m->env.set_this_cpu) {
+		kmm_snprintf(err, errlen, "threads %u: the environment cannot bind threads to CPUs",
+			     cfg->threads);
+		return -KMM_EINVAL;
+	}
+	if (cfg->fill_percent > 95) {
+		kmm_snprintf(err, errlen, "fill_percent %u is above 95", cfg->fill_percent);
+		return -KMM_EINVAL;
+	}
+	if (!cfg->contig.alloc != !cfg->contig.free) {
+		kmm_snprintf(err, errlen, "the contig hook needs both alloc and free");
+		return -KMM_EINVAL;
+	}
+	if (!m->zonelists.built) {
+		kmm_snprintf(err, errlen, "the machine's zonelists are not built (not booted?)");
+		return -KMM_EINVAL;
+	}
+	return 0;
+}
+
+int kmm_stress_init(struct kmm_stress *s, struct kmm_machine *m,
+		    const struct kmm_stress_config *cfg, void *buf, size_t buflen, char *err,
+		    size_t errlen)
+{
+	struct kmm_stress_block *next = buf;
+	unsigned long free;
+	size_t need;
+	int ret = check_config(m, cfg, err, errlen);
+
+	if (ret)
+		return ret;
+	free = drained_free_pages(m);
+	if (!free) {
+		kmm_snprintf(err, errlen, "the machine has no free pages");
+		return -KMM_EINVAL;
+	}
+	need = kmm_stress_buffer_size(m, cfg);
+	if (!buf || ((uintptr_t)buf & 7) || buflen < need) {
+		kmm_snprintf(err, errlen, "table buffer %p of %zu bytes: need %zu bytes, 8-aligned",
+			     buf, buflen, need);
+		return -KMM_EINVAL;
+	}
+	kmm_memset(s, 0, sizeof(*s));
+	s->m = m;
+	s->cfg = *cfg;
+	s->has_dma = zone_kind_has_pages(m, KMM_ZONE_DMA);
+	s->has_dma32 = zone_kind_has_pages(m, KMM_ZONE_DMA32);
+	s->rounds = cfg->validate_every ? (cfg->ops + cfg->validate_every - 1) / cfg->validate_every
+					: 1;
+	if (!s->rounds)
+		s->rounds = 1;
+	s->barrier.n = cfg->threads;
+	s->result.threads = cfg->threads;
+	s->result.free_before = free;
+	s->result.validate_ok = true;
+	for (unsigned int t = 0; t < cfg->threads; t++) {
+		struct kmm_stress_thread *th = &s->thread[t];
+
+		th->rng = splitmix64(cfg->seed ^ splitmix64(t + 1));
+		if (!th->rng)
+			th->rng = 1;
+		for (int cls = CLASS_LONG; cls <= CLASS_SHORT; cls++) {
+			th->live[cls].blk = next;
+			th->live[cls].cap = class_cap(cfg, free, cls);
+			th->live[cls].budget = class_budget(cfg, free, cls);
+			next += th->live[cls].cap;
+		}
+	}
+	s->saved_mobility_disabled = m->zonelists.mobility_disabled;
+	if (cfg->no_mobility)
+		m->zonelists.mobility_disabled = true;
+	s->bad_pages_at_init = kmm_nr_bad_pages(m);
+	return 0;
+}
+
+/* ------------------------------------------------------------------ blocks */
+
+/* a held block's first page carries a tag; NULL when the page has no direct map (highmem) */
+static u64 *block_tag(const struct kmm_stress *s, u64 pfn)
+{
+	return kmm_pfn_to_virt(s->m, (unsigned long)pfn);
+}
+
+static void tag_block(struct kmm_stress *s, const struct kmm_stress_block *b)
+{
+	u64 *tag = block_tag(s, b->pfn);
+
+	if (tag)
+		*tag = STRESS_TAG ^ b->pfn;
+}
+
+/* give @b back: a changed tag means two owners had the page at once */
+static void free_block(struct kmm_stress *s, struct kmm_stress_thread *th,
+		       const struct kmm_stress_block *b)
+{
+	u64 *tag = block_tag(s, b->pfn);
+	int ret;
+
+	if (tag && *tag != (STRESS_TAG ^ b->pfn))
+		stress_error(s, "pfn %#llx: tag %#llx overwritten while held",
+			     (unsigned long long)b->pfn, (unsigned long long)*tag);
+	if (b->kind == SK_CONTIG)
+		ret = s->cfg.contig.free(s->cfg.contig.ctx, s->m, (unsigned long)b->pfn, b->nr_pages);
+	else
+		ret = kmm___free_pages(s->m, (unsigned long)b->pfn, b->order);
+	if (ret)
+		stress_error(s, "free of pfn %#llx order %u: error %d", (unsigned long long)b->pfn,
+			     b->order, ret);
+	th->frees++;
+}
+
+static void table_push(struct kmm_stress_table *tab, u64 pfn, u32 nr_pages, unsigned int order,
+		       enum kmm_stress_kind kind)
+{
+	tab->blk[tab->nr++] = (struct kmm_stress_block){
+		.pfn = pfn, .nr_pages = nr_pages, .order = (u8)order, .kind = (u8)kind
+	};
+	tab->pages += nr_pages;
+}
+
+/* take a random block out of @tab (not empty) */
+static struct kmm_stress_block table_take(struct kmm_stress_thread *th,
+					  struct kmm_stress_table *tab)
+{
+	u32 i = rnd_below(th, tab->nr);
+	struct kmm_stress_block b = tab->blk[i];
+
+	tab->blk[i] = tab->blk[--tab->nr];
+	tab->pages -= b.nr_pages;
+	return b;
+}
+
+/* ------------------------------------------------------------------ inboxes */
+
+/* hand @b to @to's inbox; false when it is full */
+static bool inbox_push(struct kmm_stress_thread *to, const struct kmm_stress_block *b)
+{
+	unsigned int nr;
+	bool ok = false;
+
+	kmm_spin_lock(&to->inbox_lock);
+	nr = atomic_load_explicit(&to->inbox_nr, memory_order_relaxed);
+	if (nr < KMM_STRESS_INBOX) {
+		to->inbox[(to->inbox_head + nr) % KMM_STRESS_INBOX] = *b;
+		atomic_store_explicit(&to->inbox_nr, nr + 1, memory_order_relaxed);
+		ok = true;
+	}
+	kmm_spin_unlock(&to->inbox_lock);
+	return ok;
+}
+
+/* the oldest block in @th's inbox; false when it is empty */
+static bool inbox_pop(struct kmm_stress_thread *th, struct kmm_stress_block *b)
+{
+	unsigned int nr;
+	bool ok = false;
+
+	if (!atomic_load_explicit(&th->inbox_nr, memory_order_relaxed))
+		return false;
+	kmm_spin_lock(&th->inbox_lock);
+	nr = atomic_load_explicit(&th->inbox_nr, memory_order_relaxed);
+	if (nr) {
+		*b = th->inbox[th->inbox_head];
+		th->inbox_head = (th->inbox_head + 1) % KMM_STRESS_INBOX;
+		atomic_store_explicit(&th->inbox_nr, nr - 1, memory_order_relaxed);
+		ok = true;
+	}
+	kmm_spin_unlock(&th->inbox_lock);
+	return ok;
+}
+
+/* ------------------------------------------------------------------ steps */
+
+static bool kind_enabled(const struct kmm_stress *s, enum kmm_stress_kind k)
+{
+	switch (k) {
+	case SK_DMA: return s->has_dma;
+	case SK_DMA32: return s->has_dma32;
+	case SK_CONTIG: return s->cfg.contig.alloc != NULL;
+	default: return true;
+	}
+}
+
+static enum kmm_stress_kind pick_kind(const struct kmm_stress *s, struct kmm_stress_thread *th,
+				      int cls)
+{
+	u8 w[SK_NR];
+
+	for (int k = 0; k < SK_NR; k++)
+		w[k] = kinds[k].class == cls && kind_enabled(s, (enum kmm_stress_kind)k) ?
+			       kind_weight[k] : 0;
+	return (enum kmm_stress_kind)rnd_weighted(th, w, SK_NR);
+}
+
+/* a contiguous run through the hook: 1..512 pages, any length */
+static void alloc_contig(struct kmm_stress *s, struct kmm_stress_thread *th,
+			 struct kmm_stress_table *tab)
+{
+	unsigned long nr = 1 + rnd_below(th, STRESS_CONTIG_MAX), pfn;
+	int ret = s->cfg.contig.alloc(s->cfg.contig.ctx, s->m, nr, &pfn);
+
+	th->allocs++;
+	if (ret == -KMM_ENOMEM || ret == -KMM_EBUSY) {
+		th->alloc_failures++;
+		return;
+	}
+	if (ret) {
+		stress_error(s, "contig alloc of %lu pages: error %d", nr, ret);
+		return;
+	}
+	table_push(tab, pfn, (u32)nr, 0, SK_CONTIG);
+	tag_block(s, &tab->blk[tab->nr - 1]);
+}
+
+/* one allocation of @kind into @tab; a quarter of SK_KERNEL's order >= 1 blocks are split */
+static void alloc_one(struct kmm_stress *s, struct kmm_stress_thread *th,
+		      struct kmm_stress_table *tab, enum kmm_stress_kind kind)
+{
+	const struct kind_info *ki = &kinds[kind];
+	unsigned int order = ki->min_order + rnd_weighted(th, ki->weight, ki->nr_weights);
+	unsigned long pfn;
+	int ret;
+
+	if (tab->nr + (1u << order) > tab->cap)
+		return; /* cannot happen with the slack; keeps the table safe regardless */
+	if (kind == SK_CONTIG) {
+		alloc_contig(s, th, tab);
+		return;
+	}
+	ret = kmm_alloc_pages(s->m, ki->gfp | __GFP_NOWARN, order, &pfn);
+	th->allocs++;
+	if (ret == -KMM_ENOMEM) {
+		th->alloc_failures++;
+		return;
+	}
+	if (ret) {
+		stress_error(s, "alloc gfp %#x order %u: error %d", ki->gfp, order, ret);
+		return;
+	}
+	if (kind == SK_KERNEL && order && rnd_below(th, 4) == 0) {
+		ret = kmm_split_page(s->m, pfn, order);
+		if (ret)
+			stress_error(s, "split_page pfn %#lx order %u: error %d", pfn, order, ret);
+		for (unsigned long i = 0; !ret && i < (1ul << order); i++) {
+			table_push(tab, pfn + i, 1, 0, kind);
+			tag_block(s, &tab->blk[tab->nr - 1]);
+		}
+		th->split_pages += ret ? 0 : 1;
+		if (!ret)
+			return;
+	}
+	table_push(tab, pfn, 1u << order, order, kind);
+	tag_block(s, &tab->blk[tab->nr - 1]);
+}
+
+/* free a random block of @tab, or hand it to the next thread */
+static void free_one(struct kmm_stress *s, struct kmm_stress_thread *th, unsigned int t,
+		     struct kmm_stress_table *tab)
+{
+	struct kmm_stress_block b = table_take(th, tab);
+	unsigned int threads = s->cfg.threads;
+
+	if (threads > 1 && rnd_below(th, 8) < STRESS_HANDOFF_EIGHTHS &&
+	    inbox_push(&s->thread[(t + 1) % threads], &b)) {
+		th->handoffs++;
+		return;
+	}
+	free_block(s, th, &b);
+}
+
+/*
+ * One step of thread @t: free a block another thread handed over, or
+ * continue a GFP_ATOMIC burst, or (maybe starting a burst) pick a class and
+ * allocate while it is under budget (probability 5/8) or free one of its
+ * blocks.
+ */
+static void stress_step(struct kmm_stress *s, struct kmm_stress_thread *th, unsigned int t)
+{
+	struct kmm_stress_block b;
+	struct kmm_stress_table *tab;
+	int cls;
+
+	th->ops++;
+	if (inbox_pop(th, &b)) {
+		free_block(s, th, &b);
+		return;
+	}
+	if (!th->burst && rnd_below(th, STRESS_BURST_ONE_IN) == 0)
+		th->burst = 8 + rnd_below(th, 57);
+	if (th->burst) {
+		th->burst--;
+		alloc_one(s, th, &th->live[CLASS_SHORT], SK_ATOMIC);
+		return;
+	}
+	cls = rnd_below(th, 10) < STRESS_LONG_STEPS ? CLASS_LONG : CLASS_SHORT;
+	tab = &th->live[cls];
+	if (!tab->nr || (tab->pages < tab->budget && rnd_below(th, 8) < STRESS_ALLOC_EIGHTHS))
+		alloc_one(s, th, tab, pick_kind(s, th, cls));
+	else
+		free_one(s, th, t, tab);
+}
+
+/* give back everything @th holds or was handed */
+static void free_everything(struct kmm_stress *s, struct kmm_stress_thread *th)
+{
+	struct kmm_stress_block b;
+
+	while (inbox_pop(th, &b))
+		free_block(s, th, &b);
+	for (int cls = CLASS_LONG; cls <= CLASS_SHORT; cls++) {
+		struct kmm_stress_table *tab = &th->live[cls];
+
+		while (tab->nr) {
+			b = tab->blk[--tab->nr];
+			tab->pages -= b.nr_pages;
+			free_block(s, th, &b);
+		}
+	}
+}
+
+/* ------------------------------------------------------------------ measuring */
+
+unsigned int kmm_unusable_free_index(unsigned int order, unsigned long free_pages,
+				     unsigned long suitable)
+{
+	u64 usable = (u64)suitable << order;
+
+	/* nothing free counts as nothing usable, as Linux says */
+	if (!free_pages)
+		return 1000;
+	if (usable > free_pages)
+		usable = free_pages;
+	return (unsigned int)(((u64)free_pages - usable) * 1000 / free_pages);
+}
+
+static u64 fnv1a(u64 h, u64 v)
+{
+	for (int i = 0; i < 8; i++, v >>= 8)
+		h = (h ^ (v & 0xff)) * 0x100000001b3ULL;
+	return h;
+}
+
+/* hash @z's free lists: each list's length and its pfns in list order */
+static u64 zone_fingerprint(const struct kmm_machine *m, const struct kmm_zone *z, u64 h)
+{
+	for (unsigned int o = 0; o < KMM_MAX_ORDER; o++) {
+		for (int mt = 0; mt < KMM_MIGRATE_TYPES; mt++) {
+			u64 pfn = z->free_area[o].head[mt];
+			unsigned long n = z->free_area[o].nr[mt];
+
+			h = fnv1a(h, ((u64)o << 56) | ((u64)mt << 48) | n);
+			for (; pfn != KMM_PFN_NONE && n; n--) {
+				const struct kmm_page *p = kmm_pfn_to_page(m, (unsigned long)pfn);
+
+				h = fnv1a(h, pfn);
+				if (!p)
+					break;
+				pfn = p->next;
+			}
+		}
+	}
+	return h;
+}
+
+/*
+ * The peak: every zone's free lists as Linux's debugfs reads them (the
+ * per-CPU lists not counted), summed over the zones: the free pages, the
+ * free blocks of each order, the unusable free space index for order 9,
+ * and a fingerprint of the lists.  Runs while every worker waits.
+ */
+static void measure_peak(struct kmm_stress *s)
+{
+	struct kmm_stress_result *r = &s->result;
+	const struct kmm_machine *m = s->m;
+	unsigned long suitable = 0;
+	u64 h = 0xcbf29ce484222325ULL;
+
+	for (int n = 0; n < KMM_MAX_NUMNODES; n++) {
+		if (!m->node[n].online)
+			continue;
+		for (unsigned int zi = 0; zi < m->zone_layout.nr; zi++) {
+			const struct kmm_zone *z = &m->node[n].zones[zi];
+
+			if (!z->managed_pages)
+				continue;
+			for (unsigned int o = 0; o < KMM_MAX_ORDER; o++) {
+				unsigned long nr = z->free_area[o].nr_free;
+
+				r->peak_nr_free[o] += nr;
+				r->peak_free_pages += nr << o;
+				if (o >= KMM_STRESS_FRAG_ORDER)
+					suitable += nr << (o - KMM_STRESS_FRAG_ORDER);
+			}
+			h = zone_fingerprint(m, z, fnv1a(h, ((u64)n << 8) | zi));
+		}
+	}
+	r->unusable_index = kmm_unusable_free_index(KMM_STRESS_FRAG_ORDER, r->peak_free_pages,
+						    suitable);
+	r->peak_fingerprint = h;
+}
+
+/* the allocator's own checks: its walkers and no new bad-page report */
+static void validate_now(struct kmm_stress *s)
+{
+	unsigned long bad = kmm_nr_bad_pages(s->m);
+
+	s->result.validations++;
+	if (!kmm_page_alloc_validate(s->m))
+		stress_error(s, "kmm_page_alloc_validate failed after %llu ops",
+			     (unsigned long long)s->result.ops);
+	if (bad != s->bad_pages_at_init)
+		stress_error(s, "%lu bad page reports", bad);
+}
+
+static void sum_counters(struct kmm_stress *s)
+{
+	struct kmm_stress_result *r = &s->result;
+
+	r->ops = r->allocs = r->alloc_failures = r->frees = r->handoffs = r->split_pages = 0;
+	for (unsigned int t = 0; t < s->cfg.threads; t++) {
+		const struct kmm_stress_thread *th = &s->thread[t];
+
+		r->ops += th->ops;
+		r->allocs += th->allocs;
+		r->alloc_failures += th->alloc_failures;
+		r->frees += th->frees;
+		r->handoffs += th->handoffs;
+		r->split_pages += th->split_pages;
+	}
+}
+
+static void serial_step(struct kmm_stress *s, enum serial_step step)
+{
+	struct kmm_stress_result *r = &s->result;
+
+	sum_counters(s);
+	switch (step) {
+	case STEP_VALIDATE:
+		validate_now(s);
+		break;
+	case STEP_PEAK:
+		validate_now(s);
+		measure_peak(s);
+		break;
+	case STEP_FINAL:
+		r->free_after = drained_free_pages(s->m);
+		r->leaked_pages = (long)r->free_before - (long)r->free_after;
+		validate_now(s);
+		if (r->leaked_pages)
+			stress_error(s, "%ld pages leaked", r->leaked_pages);
+		s->m->zonelists.mobility_disabled = s->saved_mobility_disabled;
+		break;
+	}
+	r->nr_errors = atomic_load_explicit(&s->nr_errors, memory_order_relaxed);
+	r->validate_ok = r->nr_errors == 0;
+}
+
+/*
+ * Meet the other workers.  The thread that arrives last runs @step while
+ * the others spin on the generation; its acquire-release increment of
+ * @arrived sees everything the others did before arriving, and their
+ * acquire load of the new generation sees everything the step did.
+ */
+static void stress_sync(struct kmm_stress *s, enum serial_step step)
+{
+	struct kmm_stress_barrier *b = &s->barrier;
+	unsigned int gen = atomic_load_explicit(&b->generation, memory_order_acquire);
+
+	if (atomic_fetch_add_explicit(&b->arrived, 1, memory_order_acq_rel) + 1 == b->n) {
+		serial_step(s, step);
+		atomic_store_explicit(&b->arrived, 0, memory_order_relaxed);
+		atomic_fetch_add_explicit(&b->generation, 1, memory_order_release);
+		return;
+	}
+	while (atomic_load_explicit(&b->generation, memory_order_acquire) == gen)
+		kmm_cpu_relax();
+}
+
+/* ops of thread @t in round @round: the round's ops split evenly, remainder to the first */
+static u64 round_share(const struct kmm_stress *s, u64 round, unsigned int t)
+{
+	u64 v = s->cfg.validate_every, ops = s->cfg.ops, in_round;
+	unsigned int n = s->cfg.threads;
+
+	in_round = !v ? ops : round + 1 < s->rounds ? v : ops - v * (s->rounds - 1);
+	return in_round / n + (t < in_round % n ? 1 : 0);
+}
+
+void kmm_stress_worker(struct kmm_stress *s, unsigned int thread)
+{
+	struct kmm_stress_thread *th = &s->thread[thread];
+	int ret = kmm_set_this_cpu(s->m, thread);
+
+	if (ret && !(ret == -KMM_ENOTSUP && s->cfg.threads == 1))
+		stress_error(s, "thread %u: cannot bind to CPU %u: error %d", thread, thread, ret);
+	for (u64 round = 0; round < s->rounds; round++) {
+		for (u64 i = round_share(s, round, thread); i; i--)
+			stress_step(s, th, thread);
+		stress_sync(s, round + 1 == s->rounds ? STEP_PEAK : STEP_VALIDATE);
+	}
+	free_everything(s, th);
+	stress_sync(s, STEP_FINAL);
+}
+
+const struct kmm_stress_result *kmm_stress_result_get(const struct kmm_stress *s)
+{
+	return &s->result;
+}
+
+int kmm_stress_format_line(const struct kmm_stress *s, u64 elapsed_ms, char *buf, size_t len)
+{
+	const struct kmm_stress_result *r = &s->result;
+	u64 cs = (elapsed_ms + 5) / 10;
+
+	return kmm_snprintf(buf, len,
+			    "stress: ops=%llu threads=%u seconds=%llu.%02llu validate=%s "
+			    "leaked_pages=%ld unusable_index_order9=%u.%03u",
+			    (unsigned long long)r->ops, r->threads, (unsigned long long)(cs / 100),
+			    (unsigned long long)(cs % 100), r->validate_ok ? "ok" : "FAILED",
+			    r->leaked_pages, r->unusable_index / 1000, r->unusable_index % 1000);
+}
