@@ -601,6 +601,28 @@ static void fdt_err_corrupt_structure(void **state)
 	expect_error(f, -KMM_EINVAL, "corrupt device tree: FDT_ERR_BADSTRUCTURE");
 }
 
+/*
+ * A blob the fuzzer found (tests/fixtures/dt/bad-tag-loops.dtb, as found):
+ * a property length that makes libfdt's tag walk step backwards, on which
+ * libfdt 1.6.1's fdt_check_full() never returns.  Expect kmm to name the
+ * tag that does not advance, at once.
+ */
+static void fdt_err_tag_does_not_advance(void **state)
+{
+	FIX;
+	char path[512];
+	FILE *fp;
+
+	snprintf(path, sizeof(path), "%s/dt/bad-tag-loops.dtb", KMM_FIXTURES);
+	fp = fopen(path, "rb");
+	assert_non_null(fp);
+	f->size = fread(f->blob, 1, sizeof(f->blob), fp);
+	fclose(fp);
+	assert_int_equal(f->size, 8150);
+	expect_error(f, -KMM_EINVAL,
+		     "corrupt device tree: the tag at structure offset 6688 (0x3) does not advance");
+}
+
 static void fdt_err_reg_length(void **state)
 {
 	FIX;
@@ -790,6 +812,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(fdt_err_too_short_for_header, setup, teardown),
 		cmocka_unit_test_setup_teardown(fdt_err_truncated, setup, teardown),
 		cmocka_unit_test_setup_teardown(fdt_err_corrupt_structure, setup, teardown),
+		cmocka_unit_test_setup_teardown(fdt_err_tag_does_not_advance, setup, teardown),
 		cmocka_unit_test_setup_teardown(fdt_err_reg_length, setup, teardown),
 		cmocka_unit_test_setup_teardown(fdt_err_usable_memory_range_length, setup, teardown),
 		cmocka_unit_test_setup_teardown(fdt_err_root_cells, setup, teardown),

@@ -776,6 +776,30 @@ u64 kmm_fdt_unflatten_size(const struct kmm_dt *dt, u64 node_size, u64 prop_size
 	return KMM_ALIGN(size, 4) + 4; /* room for the 0xdeadbeef end marker */
 }
 
+/*
+ * Walk the structure block tag by tag and require every step to move
+ * forward inside it.  libfdt's fdt_next_tag() adds a property's length to
+ * the offset as a signed int, so a length near 2^32 steps backwards and
+ * fdt_check_full() (libfdt 1.6.1) then loops forever: the fuzzer found
+ * such a blob.  Linux would hang or crash on it; kmm reports it.
+ */
+static int check_tags_advance(struct ctx *c, const void *blob)
+{
+	int offset = 0, next = 0;
+	u32 tag;
+
+	do {
+		offset = next;
+		tag = fdt_next_tag(blob, offset, &next);
+		if (tag == FDT_END)
+			return 0;
+		if (next <= offset || (u32)next > fdt_size_dt_struct(blob))
+			return fail(c, -KMM_EINVAL,
+				    "corrupt device tree: the tag at structure offset %d (0x%x) "
+				    "does not advance", offset, tag);
+	} while (1);
+}
+
 static int check_blob(struct ctx *c, const void *blob, size_t blob_size)
 {
 	int ret;
@@ -791,6 +815,9 @@ static int check_blob(struct ctx *c, const void *blob, size_t blob_size)
 		return fail(c, -KMM_EINVAL,
 			    "truncated: header totalsize %u exceeds the %zu bytes given",
 			    fdt_totalsize(blob), blob_size);
+	ret = check_tags_advance(c, blob);
+	if (ret)
+		return ret;
 	ret = fdt_check_full(blob, blob_size);
 	if (ret)
 		return fail(c, -KMM_EINVAL, "corrupt device tree: %s", fdt_strerror(ret));
