@@ -1,8 +1,9 @@
 #!/bin/sh
 # fuzz/run.sh [SECONDS] - build the libFuzzer targets with clang into
 # build-fuzz and run each for SECONDS (default 30) on its seed corpus.
-# New inputs go to build-fuzz/corpus/<target>, crashes to
-# build-fuzz/artifacts/.  Exits non-zero when a target crashes.
+# New inputs go to build-fuzz/corpus/<target>; crashes, and inputs that run
+# longer than 10 s (a hang), to build-fuzz/artifacts/.  Exits non-zero when a
+# target crashes or hangs.
 set -eu
 secs=${1:-30}
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -17,7 +18,7 @@ mkdir -p "$build/artifacts"
 for t in e820 cmdline bootlog fdt; do
 	mkdir -p "$build/corpus/$t"
 	echo "== fuzz_$t for ${secs}s"
-	if ! "$build/fuzz/fuzz_$t" -max_total_time="$secs" -print_final_stats=1 \
+	if ! "$build/fuzz/fuzz_$t" -max_total_time="$secs" -timeout=10 -print_final_stats=1 \
 		-artifact_prefix="$build/artifacts/$t-" \
 		"$build/corpus/$t" "$root/fuzz/corpus/$t"; then
 		echo "fuzz_$t: FAILED (see $build/artifacts)" >&2
