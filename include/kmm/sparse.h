@@ -74,6 +74,9 @@ struct kmm_machine;
  * variables of mm/sparse.c and mm/sparse-vmemmap.c).  All zero before
  * kmm_sparse_init() and on FLATMEM machines.
  */
+/* sections whose memmap address kmm caches: the first 2 TiB of physical memory */
+#define KMM_SPARSE_MEMMAP_CACHE 16384
+
 struct kmm_sparse {
 	/* geometry of the build, set by kmm_sparse_init() */
 	unsigned int max_physmem_bits;	 /* 46 (x86_64 4-level), 48 (arm64) */
@@ -129,6 +132,15 @@ struct kmm_sparse {
 	/* check_usemap_section_nr()'s memory of its last message */
 	unsigned long old_usemap_snr, old_pgdat_snr;
 	bool offnode_warned; /* vmemmap_verify()'s pr_warn_once */
+
+	/*
+	 * pfn_to_page() without the page-table walk, once boot is over
+	 * (kmm_sparse_cache_memmap()): the host address of the struct pages
+	 * of each early section whose memmap is one 2 MiB block of the direct
+	 * map, NULL otherwise (then the walk answers).  Read-only afterwards,
+	 * so any number of CPUs may use it.
+	 */
+	u8 *memmap_host[KMM_SPARSE_MEMMAP_CACHE];
 };
 
 /*
@@ -202,6 +214,13 @@ u64 kmm_sparse_pageblock_flags_phys(const struct kmm_machine *m, unsigned long p
  * max_pfn.
  */
 bool kmm_pfn_valid(const struct kmm_machine *m, unsigned long pfn);
+
+/*
+ * kmm_sparse_cache_memmap - fill memmap_host[] for the sections present
+ * now; call once the memmap is final (end of boot).  Sections it cannot
+ * cache keep using the page-table walk.
+ */
+void kmm_sparse_cache_memmap(struct kmm_machine *m);
 
 /*
  * kmm_pfn_to_page_phys - physical address of @pfn's struct page: through the

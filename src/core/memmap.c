@@ -21,12 +21,22 @@
 
 bool kmm_pfn_has_memmap(const struct kmm_machine *m, unsigned long pfn)
 {
+	unsigned long nr = pfn >> KMM_PFN_SECTION_SHIFT;
+
+	if (nr < KMM_SPARSE_MEMMAP_CACHE && m->sparse.memmap_host[nr])
+		return true;
 	return kmm_pfn_valid(m, pfn) && kmm_pfn_to_page_phys(m, pfn) != KMM_PHYS_ADDR_MAX;
 }
 
 struct kmm_page *kmm_pfn_to_page(const struct kmm_machine *m, unsigned long pfn)
 {
+	unsigned long nr = pfn >> KMM_PFN_SECTION_SHIFT;
 	u64 pa;
+
+	if (nr < KMM_SPARSE_MEMMAP_CACHE && m->sparse.memmap_host[nr])
+		return (struct kmm_page *)(m->sparse.memmap_host[nr] +
+					   (pfn & (KMM_PAGES_PER_SECTION - 1)) *
+						   m->sparse.page_struct_size);
 
 	if (!kmm_pfn_valid(m, pfn) || !m->env.phys_to_virt)
 		return NULL;

@@ -986,6 +986,33 @@ u64 kmm_pfn_to_page_phys(const struct kmm_machine *m, unsigned long pfn)
 	return sp_vmemmap_walk(m, s->vmemmap + (u64)pfn * s->page_struct_size, &left);
 }
 
+void kmm_sparse_cache_memmap(struct kmm_machine *m)
+{
+	struct kmm_sparse *s = &m->sparse;
+	const u64 bytes = KMM_PAGES_PER_SECTION * s->page_struct_size;
+
+	kmm_memset(s->memmap_host, 0, sizeof(s->memmap_host));
+	if (!m->kernel.sparsemem_vmemmap || !m->env.phys_to_virt)
+		return;
+	for (unsigned long nr = 0; nr < KMM_SPARSE_MEMMAP_CACHE && nr < s->nr_mem_sections; nr++) {
+		unsigned long pfn = nr << KMM_PFN_SECTION_SHIFT;
+		u64 left = 0, pa;
+		u8 *first, *last;
+
+		if (!(kmm_sparse_section_mem_map(m, nr) & KMM_SECTION_IS_EARLY) ||
+		    !kmm_pfn_valid(m, pfn))
+			continue;
+		pa = sp_vmemmap_walk(m, s->vmemmap + (u64)pfn * s->page_struct_size, &left);
+		if (pa == KMM_PHYS_ADDR_MAX || left < bytes)
+			continue;
+		/* one block of the direct map, as long as the host maps it linearly */
+		first = m->env.phys_to_virt(m->env.opaque, pa);
+		last = m->env.phys_to_virt(m->env.opaque, pa + bytes - 1);
+		if (first && last == first + bytes - 1)
+			s->memmap_host[nr] = first;
+	}
+}
+
 /* ------------------------------------------------------------ validation */
 
 /* [@base, @base + @size) lies in reserved memory (adjacent regions chained) */

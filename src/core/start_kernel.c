@@ -261,6 +261,8 @@ int kmm_start_kernel_mm(struct kmm_machine *m, char *err, size_t errlen)
 	if (ret)
 		return ret;
 	kmm_late_frees(m);
+	/* the memmap is final: pfn_to_page() may skip the vmemmap walk from now on */
+	kmm_sparse_cache_memmap(m);
 	KMM_CHECK_EXPENSIVE(&m->env, kmm_boot_validate(m));
 	return 0;
 }
