@@ -223,20 +223,12 @@ static void assert_has_line(const struct kmm_test_env *t, const char *line)
 		fail_msg("no line \"%s\" in the log:\n%s", line, kmm_test_log_text(t));
 }
 
-static const struct kmm_zone *zone_named(const struct kmm_machine *m, int node, const char *name)
-{
-	int j = kmm_zone_layout_index(&m->zone_layout, kind_of(name));
-
-	assert_true(j >= 0);
-	return &m->node[node].zones[j];
-}
-
 /* each zone's start, span and present pages equal zoneinfo's */
 static void assert_zones(const struct kmm_machine *m, const struct fa_case *c)
 {
 	for (unsigned int i = 0; i < c->nr_zones; i++) {
 		const struct zone_fact *f = &c->zones[i];
-		const struct kmm_zone *z = zone_named(m, f->node, f->name);
+		const struct kmm_zone *z = kmm_test_zone(m, f->node, f->name);
 
 		if (z->spanned_pages != f->spanned || z->present_pages != f->present ||
 		    (f->start >= 0 && z->zone_start_pfn != (unsigned long)f->start))
@@ -456,7 +448,7 @@ static void assert_no_movable(const struct rig *r)
 	assert_string_equal(r->t->lines[first + 1], "Early memory node ranges");
 	for (int n = 0; n < KMM_MAX_NUMNODES; n++)
 		assert_int_equal(r->m->zone_movable_pfn[n], 0);
-	assert_int_equal(zone_named(r->m, 0, "Movable")->spanned_pages, 0);
+	assert_int_equal(kmm_test_zone(r->m, 0, "Movable")->spanned_pages, 0);
 }
 
 /* Expect kernelcore= beyond all memory to be ignored: no ZONE_MOVABLE. */
@@ -511,9 +503,9 @@ static void free_area_movablecore_percent(void **state)
 	struct rig r = varied(&c, "free_area-x86_64-pc-4G-kernelcore1G.txt", "movablecore=10%");
 
 	assert_has_line(r.t, "  Node 0: 0x0000000126400000");
-	assert_int_equal(zone_named(r.m, 0, "Normal")->spanned_pages, 156672);
-	assert_int_equal(zone_named(r.m, 0, "Movable")->zone_start_pfn, 0x126400);
-	assert_int_equal(zone_named(r.m, 0, "Movable")->spanned_pages, 105472);
+	assert_int_equal(kmm_test_zone(r.m, 0, "Normal")->spanned_pages, 156672);
+	assert_int_equal(kmm_test_zone(r.m, 0, "Movable")->zone_start_pfn, 0x126400);
+	assert_int_equal(kmm_test_zone(r.m, 0, "Movable")->spanned_pages, 105472);
 	rig_free(&r);
 	(void)state;
 }
@@ -529,10 +521,10 @@ static void free_area_kernelcore_tiny(void **state)
 	struct rig r = varied(&c, "free_area-x86_64-pc-2G.txt", "kernelcore=4K");
 
 	assert_has_line(r.t, "  Node 0: 0x0000000001000000");
-	assert_int_equal(zone_named(r.m, 0, "DMA32")->spanned_pages, 0);
-	assert_false(zone_named(r.m, 0, "DMA32")->initialized);
-	assert_int_equal(zone_named(r.m, 0, "Movable")->zone_start_pfn, 0x1000);
-	assert_int_equal(zone_named(r.m, 0, "Movable")->spanned_pages, 0x7ffe0 - 0x1000);
+	assert_int_equal(kmm_test_zone(r.m, 0, "DMA32")->spanned_pages, 0);
+	assert_false(kmm_test_zone(r.m, 0, "DMA32")->initialized);
+	assert_int_equal(kmm_test_zone(r.m, 0, "Movable")->zone_start_pfn, 0x1000);
+	assert_int_equal(kmm_test_zone(r.m, 0, "Movable")->spanned_pages, 0x7ffe0 - 0x1000);
 	/* the tail hole now belongs to Movable */
 	assert_has_line(r.t, "On node 0, zone Movable: 32 pages in unavailable ranges");
 	rig_free(&r);
@@ -553,7 +545,7 @@ static void free_area_kernelcore_mirror_unmirrored(void **state)
 			    "This configuration results in unmirrored kernel memory.");
 	assert_string_equal(r.t->lines[1], "Zone ranges:");
 	assert_has_line(r.t, "  Node 0: 0x0000000100000000");
-	assert_int_equal(zone_named(r.m, 0, "Movable")->present_pages, 0x40000);
+	assert_int_equal(kmm_test_zone(r.m, 0, "Movable")->present_pages, 0x40000);
 	rig_free(&r);
 	(void)state;
 }
@@ -569,8 +561,8 @@ static void free_area_movable_node(void **state)
 	assert_int_equal(memblock_mark_hotplug(&r.m->memblock, 0x40000000, 0x3ffe0000), 0);
 	assert_int_equal(run(&r, &c), 0);
 	assert_has_line(r.t, "  Node 1: 0x0000000040000000");
-	assert_int_equal(zone_named(r.m, 1, "DMA32")->spanned_pages, 0);
-	assert_int_equal(zone_named(r.m, 1, "Movable")->present_pages, 0x7ffe0 - 0x40000);
+	assert_int_equal(kmm_test_zone(r.m, 1, "DMA32")->spanned_pages, 0);
+	assert_int_equal(kmm_test_zone(r.m, 1, "Movable")->present_pages, 0x7ffe0 - 0x40000);
 	assert_int_equal(r.m->zone_movable_pfn[0], 0);
 	rig_free(&r);
 	(void)state;

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "helpers/kmm_test.h"
+#include "helpers/small_machine.h"
 
 #include <kmm/free_area.h>
 #include <kmm/machine.h>
@@ -29,30 +30,11 @@ struct pa {
 
 static void pa_new(struct pa *x, u64 size, bool deferred)
 {
-	struct kmm_machine *m;
-	unsigned long max_zone[KMM_ZONE_KINDS] = { 0 };
+	const struct kmm_test_ram ram[] = { { BASE, size, 0 } };
 
 	x->t = kmm_test_env_new(BASE + size + 64 * SZ_1M);
-	m = x->m = calloc(1, sizeof(*x->m));
-	assert_non_null(m);
-	kmm_machine_init(m, KMM_ARCH_X86_64, &x->t->env);
-	m->kernel.deferred_struct_page_init = deferred;
-	memblock_init(&m->memblock, &m->env, m->memory_init_regions, INIT_MEMBLOCK_REGIONS,
-		      m->reserved_init_regions,
-		      sizeof(m->reserved_init_regions) / sizeof(m->reserved_init_regions[0]),
-		      m->kernel.numa, 1 << m->kernel.nodes_shift);
-	assert_int_equal(memblock_add_node(&m->memblock, BASE, size, 0, MEMBLOCK_NONE), 0);
-	m->node[0].online = true;
-	m->node[0].phys = BASE + size - 0x2b000;
-	assert_int_equal(memblock_reserve(&m->memblock, m->node[0].phys, 0x2b000), 0);
-	m->max_pfn = m->max_low_pfn = (unsigned long)((BASE + size) >> 12);
-	assert_int_equal(kmm_sparse_init(m, x->err, sizeof(x->err)), 0);
-	max_zone[KMM_ZONE_DMA] = 0x1000;
-	max_zone[KMM_ZONE_DMA32] = 0x100000;
-	max_zone[KMM_ZONE_NORMAL] = m->max_pfn;
-	assert_int_equal(kmm_free_area_init(m, max_zone, x->err, sizeof(x->err)), 0);
-	for (unsigned int z = 0; z < m->zone_layout.nr; z++)
-		kmm_zone_free_lists_init(&m->node[0].zones[z]);
+	x->m = kmm_test_small_machine(x->t, ram, 1, 0, deferred);
+	kmm_test_small_machine_zones(x->m);
 }
 
 static void pa_free(struct pa *x)

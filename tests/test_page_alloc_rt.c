@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "helpers/kmm_test.h"
+#include "helpers/small_machine.h"
 
 #include <kmm/error.h>
 #include <kmm/free_area.h>
@@ -33,12 +34,7 @@
 #define SZ_1M 0x100000ULL
 #define SZ_4G 0x100000000ULL
 #define PFN(pa) ((unsigned long)((pa) >> 12))
-#define NODE_DATA_SIZE 0x2b000
-
-struct range {
-	u64 base, size;
-	int nid;
-};
+#define NODE_DATA_SIZE KMM_TEST_NODE_DATA_SIZE
 
 struct rt {
 	struct kmm_test_env *t;
@@ -47,46 +43,18 @@ struct rt {
 };
 
 /* up to free_area_init, zonelists and memmap_init: the test may reserve and retype now */
-static void rt_begin(struct rt *x, const struct range *r, unsigned int nr, unsigned int cpus)
+static void rt_begin(struct rt *x, const struct kmm_test_ram *r, unsigned int nr, unsigned int cpus)
 {
-	struct kmm_machine *m;
-	unsigned long max_zone[KMM_ZONE_KINDS] = { 0 };
 	u64 end = 0;
 
 	for (unsigned int i = 0; i < nr; i++)
 		end = r[i].base + r[i].size > end ? r[i].base + r[i].size : end;
 	x->t = kmm_test_env_new(end + 64 * SZ_1M);
 	kmm_hosted_cpu_fill_env(&x->t->env);
-	m = x->m = calloc(1, sizeof(*x->m));
-	assert_non_null(m);
-	kmm_machine_init(m, KMM_ARCH_X86_64, &x->t->env);
-	m->kernel.deferred_struct_page_init = false;
-	memblock_init(&m->memblock, &m->env, m->memory_init_regions, INIT_MEMBLOCK_REGIONS,
-		      m->reserved_init_regions,
-		      sizeof(m->reserved_init_regions) / sizeof(m->reserved_init_regions[0]),
-		      m->kernel.numa, 1 << m->kernel.nodes_shift);
-	for (unsigned int i = 0; i < nr; i++) {
-		assert_int_equal(memblock_add_node(&m->memblock, r[i].base, r[i].size, r[i].nid,
-						   MEMBLOCK_NONE), 0);
-		m->node[r[i].nid].online = true;
-		m->node[r[i].nid].phys = r[i].base + r[i].size - NODE_DATA_SIZE;
-	}
-	for (int n = 0; n < KMM_MAX_NUMNODES; n++)
-		if (m->node[n].online)
-			assert_int_equal(memblock_reserve(&m->memblock, m->node[n].phys, NODE_DATA_SIZE), 0);
-	m->max_pfn = m->max_low_pfn = PFN(end);
-	m->nr_online_cpus = cpus;
-	m->node_nr_cpus[0] = (u16)cpus;
-	assert_int_equal(kmm_sparse_init(m, x->err, sizeof(x->err)), 0);
-	max_zone[KMM_ZONE_DMA] = 0x1000;
-	max_zone[KMM_ZONE_DMA32] = 0x100000;
-	max_zone[KMM_ZONE_NORMAL] = m->max_pfn;
-	assert_int_equal(kmm_free_area_init(m, max_zone, x->err, sizeof(x->err)), 0);
-	for (int n = 0; n < KMM_MAX_NUMNODES; n++)
-		for (unsigned int z = 0; z < m->zone_layout.nr; z++)
-			kmm_zone_free_lists_init(&m->node[n].zones[z]);
-	assert_int_equal(kmm_build_all_zonelists(m, x->err, sizeof(x->err)), 0);
-	kmm_memmap_init(m);
+	x->m = kmm_test_small_machine(x->t, r, nr, cpus, false);
+	kmm_test_small_machine_zones(x->m);
+	assert_int_equal(kmm_build_all_zonelists(x->m, x->err, sizeof(x->err)), 0);
+	kmm_memmap_init(x->m);
 }
 
 /* memblock_free_all, then the watermarks (and pcp limits) when @wmarks */
@@ -99,7 +67,7 @@ static void rt_finish(struct rt *x, bool wmarks)
 	kmm_test_env_clear_log(x->t);
 }
 
-static void rt_new(struct rt *x, const struct range *r, unsigned int nr, unsigned int cpus,
+static void rt_new(struct rt *x, const struct kmm_test_ram *r, unsigned int nr, unsigned int cpus,
 		   bool wmarks)
 {
 	rt_begin(x, r, nr, cpus);
@@ -161,14 +129,14 @@ static int bad_page_line(struct rt *x, unsigned long pfn)
 }
 
 /* DMA [1M, 16M), DMA32 [16M, 80M), Normal [4G, 4G + 64M), one node */
-static const struct range three_zones[] = {
+static const struct kmm_test_ram three_zones[] = {
 	{ SZ_1M, 15 * SZ_1M, 0 },
 	{ 16 * SZ_1M, 64 * SZ_1M, 0 },
 	{ SZ_4G, 64 * SZ_1M, 0 },
 };
 
 /* one DMA32 zone [16M, 80M) */
-static const struct range one_zone[] = { { 16 * SZ_1M, 64 * SZ_1M, 0 } };
+static const struct kmm_test_ram one_zone[] = { { 16 * SZ_1M, 64 * SZ_1M, 0 } };
 
 /* ------------------------------------------------------------------ flags */
 
@@ -377,7 +345,7 @@ static void zone_fallback_follows_zonelist(void **state)
  */
 static void thisnode_stays_on_the_node(void **state)
 {
-	static const struct range two_nodes[] = {
+	static const struct kmm_test_ram two_nodes[] = {
 		{ 16 * SZ_1M, 128 * SZ_1M, 0 },
 		{ SZ_4G, 128 * SZ_1M, 1 },
 	};

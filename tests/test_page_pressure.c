@@ -19,6 +19,7 @@
 #include <string.h>
 
 #include "helpers/kmm_test.h"
+#include "helpers/small_machine.h"
 
 #include <kmm/cma.h>
 #include <kmm/compaction.h>
@@ -38,7 +39,6 @@
 
 #define SZ_1M 0x100000ULL
 #define PFN(pa) ((unsigned long)((pa) >> 12))
-#define NODE_DATA_SIZE 0x2b000
 #define ZONE_BASE (16 * SZ_1M)
 #define ZONE_SIZE (64 * SZ_1M)
 #define PB 512UL
@@ -53,24 +53,12 @@ struct px {
 /* the DMA32 zone machine; @cma_pages > 0: a CMA area of that many pages at 32M (CONFIG_CMA on) */
 static void px_new(struct px *x, unsigned long cma_pages)
 {
+	static const struct kmm_test_ram ram[] = { { ZONE_BASE, ZONE_SIZE, 0 } };
 	struct kmm_machine *m;
-	unsigned long max_zone[KMM_ZONE_KINDS] = { 0 };
-	u64 end = ZONE_BASE + ZONE_SIZE;
 
-	x->t = kmm_test_env_new(end + 64 * SZ_1M);
+	x->t = kmm_test_env_new(ZONE_BASE + ZONE_SIZE + 64 * SZ_1M);
 	kmm_hosted_cpu_fill_env(&x->t->env);
-	m = x->m = calloc(1, sizeof(*x->m));
-	assert_non_null(m);
-	kmm_machine_init(m, KMM_ARCH_X86_64, &x->t->env);
-	m->kernel.deferred_struct_page_init = false;
-	memblock_init(&m->memblock, &m->env, m->memory_init_regions, INIT_MEMBLOCK_REGIONS,
-		      m->reserved_init_regions,
-		      sizeof(m->reserved_init_regions) / sizeof(m->reserved_init_regions[0]),
-		      m->kernel.numa, 1 << m->kernel.nodes_shift);
-	assert_int_equal(memblock_add_node(&m->memblock, ZONE_BASE, ZONE_SIZE, 0, MEMBLOCK_NONE), 0);
-	m->node[0].online = true;
-	m->node[0].phys = end - NODE_DATA_SIZE;
-	assert_int_equal(memblock_reserve(&m->memblock, m->node[0].phys, NODE_DATA_SIZE), 0);
+	m = x->m = kmm_test_small_machine(x->t, ram, 1, 1, false);
 	if (cma_pages) {
 		m->kernel.cma = true;
 		m->nr_cma_areas = 1;
@@ -80,16 +68,7 @@ static void px_new(struct px *x, unsigned long cma_pages)
 		m->totalcma_pages = cma_pages;
 		assert_int_equal(memblock_reserve(&m->memblock, 32 * SZ_1M, (u64)cma_pages << 12), 0);
 	}
-	m->max_pfn = m->max_low_pfn = PFN(end);
-	m->nr_online_cpus = 1;
-	m->node_nr_cpus[0] = 1;
-	assert_int_equal(kmm_sparse_init(m, x->err, sizeof(x->err)), 0);
-	max_zone[KMM_ZONE_DMA] = 0x1000;
-	max_zone[KMM_ZONE_DMA32] = 0x100000;
-	max_zone[KMM_ZONE_NORMAL] = m->max_pfn;
-	assert_int_equal(kmm_free_area_init(m, max_zone, x->err, sizeof(x->err)), 0);
-	for (unsigned int z = 0; z < m->zone_layout.nr; z++)
-		kmm_zone_free_lists_init(&m->node[0].zones[z]);
+	kmm_test_small_machine_zones(m);
 	assert_int_equal(kmm_build_all_zonelists(m, x->err, sizeof(x->err)), 0);
 	kmm_memmap_init(m);
 	kmm_memblock_free_all(m);

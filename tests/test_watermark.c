@@ -64,35 +64,10 @@ static int teardown(void **state)
 	return 0;
 }
 
-static enum kmm_arch arch_of(const char *s)
-{
-	if (!strcmp(s, "x86_64"))
-		return KMM_ARCH_X86_64;
-	if (!strcmp(s, "i386"))
-		return KMM_ARCH_I386;
-	assert_string_equal(s, "arm64");
-	return KMM_ARCH_ARM64;
-}
-
-static int zone_index(const struct kmm_machine *m, const char *name)
-{
-	for (unsigned int i = 0; i < m->zone_layout.nr; i++)
-		if (!strcmp(kmm_zone_kind_name(m->zone_layout.kind[i]), name))
-			return (int)i;
-	fail_msg("no zone %s in this build", name);
-	return -1;
-}
-
 /* An empty machine of @arch with its build's zone layout. */
 static void machine_new(struct fix *f, enum kmm_arch arch)
 {
-	kmm_machine_init(f->m, arch, &f->t->env);
-	kmm_zone_layout_init(&f->m->zone_layout, &f->m->kernel);
-	for (unsigned int i = 0; i < f->m->zone_layout.nr; i++)
-		for (int n = 0; n < KMM_MAX_NUMNODES; n++) {
-			f->m->node[n].zones[i].kind = f->m->zone_layout.kind[i];
-			f->m->node[n].zones[i].node = n;
-		}
+	kmm_test_machine_zones(f->m, arch, &f->t->env);
 }
 
 /* Give zone @name of node @nid these sizes and bring the node online. */
@@ -100,7 +75,7 @@ static struct kmm_zone *zone_set(struct kmm_machine *m, int nid, const char *nam
 				 unsigned long spanned, unsigned long present,
 				 unsigned long managed)
 {
-	struct kmm_zone *z = &m->node[nid].zones[zone_index(m, name)];
+	struct kmm_zone *z = &m->node[nid].zones[kmm_test_zone_index(m, name)];
 
 	m->node[nid].online = true;
 	z->spanned_pages = spanned;
@@ -122,7 +97,7 @@ static void parse_zone_line(struct fix *f, const char *p)
 				"high %lu protection %127s%n",
 				&nid, name, &sp, &pr, &mg, &mn, &lo, &hi, prot, &n),
 			 9);
-	w = &f->want[nid][zone_index(f->m, name)];
+	w = &f->want[nid][kmm_test_zone_index(f->m, name)];
 	w->used = true;
 	w->managed = mg;
 	w->min = mn;
@@ -161,7 +136,7 @@ static void load_case(struct fix *f, const char *name)
 		if (line[0] == '#')
 			continue;
 		if (sscanf(line, "arch %31s", word) == 1) {
-			machine_new(f, arch_of(word));
+			machine_new(f, kmm_test_arch(word));
 			have_arch = true;
 			continue;
 		}
@@ -173,11 +148,11 @@ static void load_case(struct fix *f, const char *name)
 		else if (sscanf(line, "node_cpus %d %d", &a, &b) == 2)
 			m->node_nr_cpus[a] = (u16)b;
 		else if (sscanf(line, "movable_zone %15s", zname) == 1)
-			m->movable_zone = zone_index(m, zname);
+			m->movable_zone = kmm_test_zone_index(m, zname);
 		else if (!strncmp(line, "zone ", 5))
 			parse_zone_line(f, line);
 		else if (sscanf(line, "late %d %15s %lu", &a, zname, &pages) == 3)
-			late[a][zone_index(m, zname)] += pages;
+			late[a][kmm_test_zone_index(m, zname)] += pages;
 		else if (strncmp(line, "lowmem_reserve_ratio ", 21))
 			fail_msg("%s: unexpected line '%s'", file, line);
 	}
@@ -542,11 +517,11 @@ static void wmark_zone_is_highmem(void **state)
 	struct kmm_zone z;
 
 	machine_new(f, KMM_ARCH_I386);
-	f->m->movable_zone = zone_index(f->m, "HighMem");
+	f->m->movable_zone = kmm_test_zone_index(f->m, "HighMem");
 	assert_true(kmm_zone_is_highmem(f->m, &f->m->node[0].zones[2]));
 	assert_true(kmm_zone_is_highmem(f->m, &f->m->node[3].zones[3]));
 	assert_false(kmm_zone_is_highmem(f->m, &f->m->node[0].zones[1]));
-	f->m->movable_zone = zone_index(f->m, "Normal");
+	f->m->movable_zone = kmm_test_zone_index(f->m, "Normal");
 	assert_false(kmm_zone_is_highmem(f->m, &f->m->node[0].zones[3]));
 	memset(&z, 0, sizeof(z));
 	assert_false(kmm_zone_is_highmem(f->m, &z)); /* not a zone of the machine */

@@ -65,34 +65,9 @@ static int teardown(void **state)
 	return 0;
 }
 
-static enum kmm_arch arch_of(const char *s)
-{
-	if (!strcmp(s, "x86_64"))
-		return KMM_ARCH_X86_64;
-	if (!strcmp(s, "i386"))
-		return KMM_ARCH_I386;
-	assert_string_equal(s, "arm64");
-	return KMM_ARCH_ARM64;
-}
-
-static int zone_index(const struct kmm_machine *m, const char *name)
-{
-	for (unsigned int i = 0; i < m->zone_layout.nr; i++)
-		if (!strcmp(kmm_zone_kind_name(m->zone_layout.kind[i]), name))
-			return (int)i;
-	fail_msg("no zone %s in this build", name);
-	return -1;
-}
-
 static void machine_new(struct fix *f, enum kmm_arch arch)
 {
-	kmm_machine_init(f->m, arch, &f->t->env);
-	kmm_zone_layout_init(&f->m->zone_layout, &f->m->kernel);
-	for (unsigned int i = 0; i < f->m->zone_layout.nr; i++)
-		for (int n = 0; n < KMM_MAX_NUMNODES; n++) {
-			f->m->node[n].zones[i].kind = f->m->zone_layout.kind[i];
-			f->m->node[n].zones[i].node = n;
-		}
+	kmm_test_machine_zones(f->m, arch, &f->t->env);
 	kmm_test_env_clear_log(f->t);
 	f->t->nr_bugs = 0;
 }
@@ -100,7 +75,7 @@ static void machine_new(struct fix *f, enum kmm_arch arch)
 /* A populated zone @name of node @nid (online) with @pages present and managed. */
 static void zone_add(struct kmm_machine *m, int nid, const char *name, unsigned long pages)
 {
-	struct kmm_zone *z = &m->node[nid].zones[zone_index(m, name)];
+	struct kmm_zone *z = &m->node[nid].zones[kmm_test_zone_index(m, name)];
 
 	m->node[nid].online = true;
 	z->spanned_pages = z->present_pages = z->managed_pages = pages;
@@ -140,7 +115,7 @@ static void load_case(struct fix *f, const char *name)
 		if (line[0] == '#')
 			continue;
 		if (sscanf(line, "arch %31s", word) == 1) {
-			machine_new(f, arch_of(word));
+			machine_new(f, kmm_test_arch(word));
 		} else if (sscanf(line, "online_cpus %d", &a) == 1) {
 			m->nr_online_cpus = (unsigned int)a;
 		} else if (sscanf(line, "node_cpus %d %d", &a, &b) == 2) {
@@ -158,7 +133,7 @@ static void load_case(struct fix *f, const char *name)
 			}
 		} else if (sscanf(line, "zone %d %15s start %lu spanned %lu present %lu", &a, zname,
 				  &start, &sp, &pr) == 5) {
-			int i = zone_index(m, zname);
+			int i = kmm_test_zone_index(m, zname);
 			struct kmm_zone *z = &m->node[a].zones[i];
 
 			m->node[a].online = true;

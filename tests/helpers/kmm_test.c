@@ -21,6 +21,7 @@
 
 #include <kmm/error.h>
 #include <kmm/hosted.h>
+#include <kmm/machine.h>
 
 static char *kmm_test_strdup(const char *s)
 {
@@ -181,4 +182,39 @@ void kmm_test_strip_caller(char *line)
 		p++;
 	if (p)
 		*p = '\0';
+}
+
+enum kmm_arch kmm_test_arch(const char *name)
+{
+	if (!strcmp(name, "x86_64"))
+		return KMM_ARCH_X86_64;
+	if (!strcmp(name, "i386"))
+		return KMM_ARCH_I386;
+	assert_string_equal(name, "arm64");
+	return KMM_ARCH_ARM64;
+}
+
+void kmm_test_machine_zones(struct kmm_machine *m, enum kmm_arch arch, const struct kmm_env *env)
+{
+	kmm_machine_init(m, arch, env);
+	kmm_zone_layout_init(&m->zone_layout, &m->kernel);
+	for (unsigned int i = 0; i < m->zone_layout.nr; i++)
+		for (int n = 0; n < KMM_MAX_NUMNODES; n++) {
+			m->node[n].zones[i].kind = m->zone_layout.kind[i];
+			m->node[n].zones[i].node = n;
+		}
+}
+
+int kmm_test_zone_index(const struct kmm_machine *m, const char *name)
+{
+	for (unsigned int i = 0; i < m->zone_layout.nr; i++)
+		if (!strcmp(kmm_zone_kind_name(m->zone_layout.kind[i]), name))
+			return (int)i;
+	fail_msg("no zone %s in this build", name);
+	return -1;
+}
+
+struct kmm_zone *kmm_test_zone(const struct kmm_machine *m, int nid, const char *name)
+{
+	return (struct kmm_zone *)&m->node[nid].zones[kmm_test_zone_index(m, name)];
 }

@@ -14,6 +14,7 @@
 #include <cmocka.h>
 
 #include <kmm/env.h>
+#include <kmm/kernel.h>
 
 #define KMM_TEST_MAX_LINES 4096
 
@@ -46,5 +47,20 @@ void kmm_test_strip_caller(char *line);
 /* kmm_test_read_fixture - the whole of tests/fixtures/@dir/@name, NUL-terminated
  * (free() it); fails the test when the file cannot be read. */
 char *kmm_test_read_fixture(const char *dir, const char *name);
+
+/* Machines and zones, for tests that build zones by hand or from fixtures. */
+struct kmm_machine;
+struct kmm_zone;
+
+/* kmm_test_arch - "x86_64", "i386" or "arm64"; anything else fails the test */
+enum kmm_arch kmm_test_arch(const char *name);
+/* kmm_test_machine_zones - kmm_machine_init() plus the build's zone layout,
+ * every node's zones given their kind and node (free_area_init not run) */
+void kmm_test_machine_zones(struct kmm_machine *m, enum kmm_arch arch, const struct kmm_env *env);
+/* kmm_test_zone_index - zone_idx() of the zone named @name ("DMA32", ...);
+ * fails the test when the build has no such zone */
+int kmm_test_zone_index(const struct kmm_machine *m, const char *name);
+/* kmm_test_zone - node @nid's zone named @name (see kmm_test_zone_index) */
+struct kmm_zone *kmm_test_zone(const struct kmm_machine *m, int nid, const char *name);
 
 #endif

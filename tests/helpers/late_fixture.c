@@ -31,14 +31,6 @@ static int find_stripped(char *const *lines, unsigned int nr, unsigned int from,
 	return -1;
 }
 
-static const struct kmm_zone *zone_named(const struct kmm_machine *m, int nid, const char *name)
-{
-	for (unsigned int z = 0; z < m->zone_layout.nr; z++)
-		if (!strcmp(kmm_zone_kind_name(m->zone_layout.kind[z]), name))
-			return &m->node[nid].zones[z];
-	return NULL;
-}
-
 void kmm_test_expect_late(char *const *lines, unsigned int nr, const struct kmm_machine *m,
 			  const char *fixture)
 {
@@ -56,9 +48,7 @@ void kmm_test_expect_late(char *const *lines, unsigned int nr, const struct kmm_
 		} else if (sscanf(ln, "CmaTotal: %lu kB", &kb) == 1) {
 			assert_int_equal(m->totalcma_pages * 4, kb);
 		} else if (sscanf(ln, "zone %d %15s %15s %lu", &nid, zname, what, &kb) == 4) {
-			const struct kmm_zone *z = zone_named(m, nid, zname);
-
-			assert_non_null(z);
+			const struct kmm_zone *z = kmm_test_zone(m, nid, zname);
 			if (!strcmp(what, "managed") && z->managed_pages != kb)
 				fail_msg("node %d zone %s managed: kmm %lu, Linux %lu", nid, zname,
 					 z->managed_pages, kb);
