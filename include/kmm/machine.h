@@ -145,7 +145,7 @@ struct kmm_machine {
 /* kmm_machine_init - an empty machine for @arch logging through @env. */
 void kmm_machine_init(struct kmm_machine *m, enum kmm_arch arch, const struct kmm_env *env);
 
-/* kmm_kernel_pa - __pa_symbol(@sym) of the simulated kernel */
+/* kmm_kernel_pa - __pa_symbol(@sym) of the simulated kernel (x86: phys_base; arm64: kernel_load) */
 u64 kmm_kernel_pa(const struct kmm_machine *m, u64 sym);
 
 /*

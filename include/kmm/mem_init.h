@@ -31,6 +31,16 @@ void kmm_set_highmem_pages_init(struct kmm_machine *m);
  */
 unsigned long kmm_memblock_free_all(struct kmm_machine *m);
 
+/* kmm_early_page_uninitialised - @pfn's struct page waits for deferred init */
+bool kmm_early_page_uninitialised(const struct kmm_machine *m, unsigned long pfn);
+
+/*
+ * kmm_free_pages_core - __free_pages_core(): the clean block [pfn, pfn +
+ * 2^order) counted managed and freed to the tail of the free lists (no
+ * per-CPU lists).  The caller clears PG_reserved where it was set.
+ */
+void kmm_free_pages_core(struct kmm_machine *m, unsigned long pfn, unsigned int order);
+
 /* kmm_nr_free_pages - nr_free_pages(): NR_FREE_PAGES over all zones */
 unsigned long kmm_nr_free_pages(const struct kmm_machine *m);
 

@@ -5,20 +5,13 @@
 #include <kmm/late_init.h>
 #include <kmm/lib.h>
 #include <kmm/machine.h>
+#include <kmm/mem_init.h>
 #include <kmm/page_alloc.h>
 #include <kmm/swiotlb.h>
 
 #define PAGE_SHIFT 12
 #define PAGE_SIZE (1ULL << PAGE_SHIFT)
 #define POISON_FREE_INITMEM 0xcc
-
-/* __pa_symbol() of a kernel image symbol */
-static u64 pa_symbol(const struct kmm_machine *m, u64 sym)
-{
-	if (m->kernel.arch == KMM_ARCH_ARM64)
-		return m->kernel_load + (sym - m->kernel.sym.text);
-	return kmm_kernel_pa(m, sym);
-}
 
 /* free_reserved_page() + adjust_managed_page_count() */
 static bool free_reserved_page(struct kmm_machine *m, unsigned long pfn, int poison)
@@ -65,7 +58,7 @@ unsigned long kmm_free_reserved_area(struct kmm_machine *m, u64 start, u64 end, 
 static void free_kernel_image_pages(struct kmm_machine *m, const char *what, u64 begin, u64 end)
 {
 	if (begin && end > begin)
-		kmm_free_reserved_area(m, pa_symbol(m, begin), pa_symbol(m, end), POISON_FREE_INITMEM,
+		kmm_free_reserved_area(m, kmm_kernel_pa(m, begin), kmm_kernel_pa(m, end), POISON_FREE_INITMEM,
 				       what);
 }
 
@@ -166,19 +159,6 @@ static void free_initrd(struct kmm_machine *m)
 		free_initrd_mem(m, ck_end, end);
 }
 
-/* early_page_uninitialised(): @pfn waits for deferred struct page init */
-static bool deferred_pfn(const struct kmm_machine *m, unsigned long pfn)
-{
-	for (int nid = 0; nid < KMM_MAX_NUMNODES; nid++) {
-		const struct kmm_pgdat *pg = &m->node[nid];
-
-		if (pg->online && pfn >= pg->node_start_pfn &&
-		    pfn < pg->node_start_pfn + pg->node_spanned_pages)
-			return m->kernel.deferred_struct_page_init && pfn >= pg->first_deferred_pfn;
-	}
-	return false;
-}
-
 void kmm_memblock_free_late(struct kmm_machine *m, u64 base, u64 size)
 {
 	if (m->memblock.debug)
@@ -188,16 +168,13 @@ void kmm_memblock_free_late(struct kmm_machine *m, u64 base, u64 size)
 	for (u64 pfn = KMM_ALIGN(base, PAGE_SIZE) >> PAGE_SHIFT; pfn < (base + size) >> PAGE_SHIFT;
 	     pfn++) {
 		struct kmm_page *p = kmm_pfn_to_page(m, (unsigned long)pfn);
-		struct kmm_zone *z = kmm_pfn_zone(m, (unsigned long)pfn);
 
 		m->totalram_pages++;
-		if (!p || !z || deferred_pfn(m, (unsigned long)pfn))
+		if (!p || !kmm_pfn_zone(m, (unsigned long)pfn) ||
+		    kmm_early_page_uninitialised(m, (unsigned long)pfn))
 			continue;
-		/* __free_pages_core(): straight to the free lists, not the per-CPU lists */
 		__atomic_fetch_and(&p->flags, (u16)~KMM_PG_RESERVED, __ATOMIC_RELAXED);
-		z->managed_pages++;
-		__kmm_free_one_page(m, z, (unsigned long)pfn, 0,
-				    kmm_get_pageblock_migratetype(m, (unsigned long)pfn), false);
+		kmm_free_pages_core(m, (unsigned long)pfn, 0);
 	}
 }
 

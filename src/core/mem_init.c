@@ -35,8 +35,7 @@ static int pfn_nid(const struct kmm_machine *m, unsigned long pfn)
 	return 0;
 }
 
-/* early_page_uninitialised(): is @pfn left for deferred init? */
-static bool early_page_uninitialised(const struct kmm_machine *m, unsigned long pfn)
+bool kmm_early_page_uninitialised(const struct kmm_machine *m, unsigned long pfn)
 {
 	int nid = pfn_nid(m, pfn);
 
@@ -51,7 +50,7 @@ static bool early_page_uninitialised(const struct kmm_machine *m, unsigned long 
  * neither), so they are already clean and touching them would only cost
  * host memory.
  */
-static void free_pages_core(struct kmm_machine *m, unsigned long pfn, unsigned int order)
+void kmm_free_pages_core(struct kmm_machine *m, unsigned long pfn, unsigned int order)
 {
 	struct kmm_zone *z = kmm_pfn_zone(m, pfn);
 	unsigned long n = 1UL << order;
@@ -74,8 +73,8 @@ static void free_pages_memory(struct kmm_machine *m, unsigned long start, unsign
 			order = KMM_MIN(order, (unsigned int)__builtin_ctzl(start));
 		while (start + (1UL << order) > end)
 			order--;
-		if (!early_page_uninitialised(m, start))
-			free_pages_core(m, start, order);
+		if (!kmm_early_page_uninitialised(m, start))
+			kmm_free_pages_core(m, start, order);
 		start += 1UL << order;
 	}
 }
@@ -187,13 +186,13 @@ static void deferred_free_range(struct kmm_machine *m, unsigned long pfn, unsign
 {
 	if (nr == KMM_PAGEBLOCK_NR_PAGES && !(pfn & (KMM_PAGEBLOCK_NR_PAGES - 1))) {
 		kmm_set_pageblock_migratetype(m, pfn, KMM_MIGRATE_MOVABLE);
-		free_pages_core(m, pfn, KMM_PAGEBLOCK_ORDER);
+		kmm_free_pages_core(m, pfn, KMM_PAGEBLOCK_ORDER);
 		return;
 	}
 	for (unsigned long i = 0; i < nr; i++, pfn++) {
 		if (!(pfn & (KMM_PAGEBLOCK_NR_PAGES - 1)))
 			kmm_set_pageblock_migratetype(m, pfn, KMM_MIGRATE_MOVABLE);
-		free_pages_core(m, pfn, 0);
+		kmm_free_pages_core(m, pfn, 0);
 	}
 }
 

@@ -34,7 +34,7 @@ _Static_assert(KMM_ARRAY_SIZE(((struct kmm_machine *)0)->cma_areas) == ARM64_CMA
 /* __pa_symbol(): the Image's link address @sym at its load address */
 static inline u64 arm64_pa_symbol(const struct kmm_machine *m, u64 sym)
 {
-	return m->kernel_load + (sym - m->kernel.sym.text);
+	return kmm_kernel_pa(m, sym);
 }
 
 /*

@@ -55,6 +55,9 @@ void kmm_machine_init(struct kmm_machine *m, enum kmm_arch arch, const struct km
 
 u64 kmm_kernel_pa(const struct kmm_machine *m, u64 sym)
 {
+	/* arm64: the Image runs where the boot loader put it (kernel_load is _text) */
+	if (m->kernel.arch == KMM_ARCH_ARM64)
+		return m->kernel_load + (sym - m->kernel.sym.text);
 	return sym - kmm_kernel_map_base(&m->kernel) + m->phys_base;
 }
 
