@@ -56,6 +56,23 @@ static unsigned int limit_nareas(unsigned int nareas, unsigned long nslabs)
 	return nareas;
 }
 
+/* memblock_alloc() of swiotlb metadata: its physical address in *@pa, or -KMM_ENOMEM */
+static int meta_alloc(struct kmm_machine *m, u64 bytes, u64 align, u64 *pa, char *err,
+		      size_t errlen)
+{
+	void *p = memblock_alloc_try_nid_caller(&m->memblock, bytes, align, MEMBLOCK_LOW_LIMIT,
+						MEMBLOCK_ALLOC_ACCESSIBLE, NUMA_NO_NODE,
+						"swiotlb_init_remap");
+
+	if (!p) {
+		kmm_snprintf(err, errlen, "swiotlb_init_remap: Failed to allocate %llu bytes align=0x%llx",
+			     (unsigned long long)bytes, (unsigned long long)align);
+		return -KMM_ENOMEM;
+	}
+	*pa = m->env.virt_to_phys(m->env.opaque, p);
+	return 0;
+}
+
 int kmm_swiotlb_init(struct kmm_machine *m, bool addressing_limit, u64 low_limit, bool verbose,
 		     char *err, size_t errlen)
 {
@@ -95,26 +112,12 @@ int kmm_swiotlb_init(struct kmm_machine *m, bool addressing_limit, u64 low_limit
 	m->swiotlb.start = m->env.virt_to_phys(m->env.opaque, tlb);
 	m->swiotlb.nslabs = nslabs;
 	m->swiotlb.nareas = nareas;
-	bytes = KMM_ALIGN((u64)nslabs * m->kernel.struct_size[KMM_STRUCT_IO_TLB_SLOT], PAGE_SIZE);
-	tlb = memblock_alloc_try_nid_caller(mb, bytes, PAGE_SIZE, MEMBLOCK_LOW_LIMIT,
-					    MEMBLOCK_ALLOC_ACCESSIBLE, NUMA_NO_NODE,
-					    "swiotlb_init_remap");
-	if (!tlb) {
-		kmm_snprintf(err, errlen, "swiotlb_init_remap: Failed to allocate %llu bytes align=0x%llx",
-			     (unsigned long long)bytes, PAGE_SIZE);
+	/* the slot array (page aligned) and the areas, where Linux panics on failure */
+	if (meta_alloc(m, KMM_ALIGN((u64)nslabs * m->kernel.struct_size[KMM_STRUCT_IO_TLB_SLOT],
+				    PAGE_SIZE), PAGE_SIZE, &m->swiotlb.slots, err, errlen) ||
+	    meta_alloc(m, (u64)nareas * m->kernel.struct_size[KMM_STRUCT_IO_TLB_AREA],
+		       SMP_CACHE_BYTES, &m->swiotlb.areas, err, errlen))
 		return -KMM_ENOMEM;
-	}
-	m->swiotlb.slots = m->env.virt_to_phys(m->env.opaque, tlb);
-	bytes = (u64)nareas * m->kernel.struct_size[KMM_STRUCT_IO_TLB_AREA];
-	tlb = memblock_alloc_try_nid_caller(mb, bytes, SMP_CACHE_BYTES, MEMBLOCK_LOW_LIMIT,
-					    MEMBLOCK_ALLOC_ACCESSIBLE, NUMA_NO_NODE,
-					    "swiotlb_init_remap");
-	if (!tlb) {
-		kmm_snprintf(err, errlen, "swiotlb_init_remap: Failed to allocate %llu bytes align=0x%x",
-			     (unsigned long long)bytes, SMP_CACHE_BYTES);
-		return -KMM_ENOMEM;
-	}
-	m->swiotlb.areas = m->env.virt_to_phys(m->env.opaque, tlb);
 	if (verbose)
 		kmm_swiotlb_print_info(m);
 	return 0;
