@@ -23,6 +23,8 @@
 #include <kmm/bootlog.h>
 #include <kmm/error.h>
 #include <kmm/machine.h>
+#include <kmm/sparse.h>
+#include <kmm/page_alloc.h>
 #include <kmm/start_kernel.h>
 
 #define MAX_CMP_LINES 1024
@@ -345,6 +347,38 @@ static void numa_fake_forms(void **state)
 	expect_numa_fake("512M", size512, 4);
 	expect_numa_fake("3", three, 3);
 	expect_numa_fake("3U", uniform3, 4);
+}
+
+/*
+ * After boot pfn_to_page() answers from the per-section memmap cache; on
+ * pc-4G (sections on both sides of the PCI hole) every pfn's answer equals
+ * the vmemmap page-table walk's, cached sections exist, and a pfn in the
+ * hole has no page.
+ */
+static void memmap_cache_agrees_with_the_walk(void **state)
+{
+	struct booted b;
+	unsigned long cached = 0;
+
+	(void)state;
+	boot_fixture(&b, "pc-4G", KMM_ARCH_X86_64, NULL);
+	assert_int_equal(b.ret, 0);
+	assert_int_equal(kmm_start_kernel_mm(b.m, b.err, sizeof(b.err)), 0);
+	for (unsigned long nr = 0; nr < KMM_SPARSE_MEMMAP_CACHE; nr++)
+		cached += b.m->sparse.memmap_host[nr] != NULL;
+	assert_true(cached >= 30);
+	for (unsigned long pfn = 0; pfn < 0x140000; pfn += 4093) {
+		u64 pa = kmm_pfn_has_memmap(b.m, pfn) ? kmm_pfn_to_page_phys(b.m, pfn) : 0;
+
+		if (pa)
+			assert_ptr_equal(kmm_pfn_to_page(b.m, pfn),
+					 b.t->env.phys_to_virt(b.t->env.opaque, pa));
+		else
+			assert_null(kmm_pfn_to_page(b.m, pfn));
+	}
+	assert_null(kmm_pfn_to_page(b.m, 0xd0000));
+	free(b.m);
+	kmm_test_env_free(b.t);
 }
 
 static void booted_free(struct booted *b)
@@ -856,6 +890,7 @@ int main(void)
 		cmocka_unit_test(swiotlb_options),
 		cmocka_unit_test(uefi_boot_services_freed_late),
 		cmocka_unit_test(numa_fake_forms),
+		cmocka_unit_test(memmap_cache_agrees_with_the_walk),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
