@@ -26,7 +26,8 @@
  * in a child of this program started with LD_PRELOAD, where posix_memalign
  * and free are jemalloc's.
  *
- * Usage: page_alloc [--fixtures DIR] [--scale F]   (F multiplies the counts)
+ * Usage: page_alloc [--fixtures DIR] [--scale F] [--only NAME]
+ *   F multiplies the counts; --only runs one allocator (kmm, glibc, ...), for profiling
  */
 #define _GNU_SOURCE
 #include <dlfcn.h>
@@ -484,7 +485,7 @@ static void print_host(void)
 
 int main(int argc, char **argv)
 {
-	const char *fixtures = KMM_BENCH_FIXTURES, *preloaded = NULL;
+	const char *fixtures = KMM_BENCH_FIXTURES, *preloaded = NULL, *only = NULL;
 	double scale = 1.0, ns[NR_ALLOCS][NR_ROWS];
 	static const char *const row_name[NR_ROWS] = { "pairs 4K", "pairs 32K", "pairs 2M",
 						       "p/c   4K", "p/c   32K", "p/c   2M",
@@ -496,6 +497,8 @@ int main(int argc, char **argv)
 			fixtures = argv[++i];
 		} else if (!strcmp(argv[i], "--preloaded") && i + 1 < argc) {
 			preloaded = argv[++i];
+		} else if (!strcmp(argv[i], "--only") && i + 1 < argc) {
+			only = argv[++i];
 		} else if (!strcmp(argv[i], "--scale") && i + 1 < argc) {
 			scale = atof(argv[++i]);
 			if (!(scale > 0)) {
@@ -503,7 +506,7 @@ int main(int argc, char **argv)
 				return 2;
 			}
 		} else {
-			fprintf(stderr, "usage: page_alloc [--fixtures DIR] [--scale F]\n");
+			fprintf(stderr, "usage: page_alloc [--fixtures DIR] [--scale F] [--only NAME]\n");
 			return 2;
 		}
 	}
@@ -514,6 +517,10 @@ int main(int argc, char **argv)
 	allocs[A_KMM].available = true;
 	print_host();
 	for (int a = 0; a < NR_ALLOCS; a++) {
+		if (only && strcmp(only, allocs[a].name)) {
+			allocs[a].available = allocs[a].preload = false;
+			snprintf(allocs[a].why, sizeof(allocs[a].why), "not asked for (--only %s)", only);
+		}
 		if (allocs[a].preload)
 			run_child(&allocs[a], scale, ns[a]);
 		else if (allocs[a].available)

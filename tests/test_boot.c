@@ -349,6 +349,12 @@ static void numa_fake_forms(void **state)
 	expect_numa_fake("3U", uniform3, 4);
 }
 
+static void booted_free(struct booted *b)
+{
+	free(b->m);
+	kmm_test_env_free(b->t);
+}
+
 /*
  * After boot pfn_to_page() answers from the per-section memmap cache; on
  * pc-4G (sections on both sides of the PCI hole) every pfn's answer equals
@@ -381,11 +387,76 @@ static void memmap_cache_agrees_with_the_walk(void **state)
 	kmm_test_env_free(b.t);
 }
 
-static void booted_free(struct booted *b)
+/*
+ * The zone and pageblock caches (section_zone[], usemap_host[]) give the
+ * answers of the zone spans and the usemap walk: the same machine is asked
+ * with the caches and with them cleared, every half pageblock and on both
+ * sides of every zone's end.  With numa=fake=3 on pc-2G nodes end inside
+ * sections: those sections are not cached (0) and still answer right.
+ */
+static u16 zone_save[KMM_SPARSE_MEMMAP_CACHE];
+static u8 *usemap_save[KMM_SPARSE_MEMMAP_CACHE];
+
+static void cached_answer_is_walked(struct kmm_machine *m, unsigned long pfn)
 {
-	free(b->m);
-	kmm_test_env_free(b->t);
+	struct kmm_zone *cz;
+	enum kmm_migratetype cmt;
+
+	memcpy(m->sparse.section_zone, zone_save, sizeof(zone_save));
+	memcpy(m->sparse.usemap_host, usemap_save, sizeof(usemap_save));
+	cz = kmm_pfn_zone(m, pfn);
+	cmt = kmm_get_pageblock_migratetype(m, pfn);
+	memset(m->sparse.section_zone, 0, sizeof(zone_save));
+	memset(m->sparse.usemap_host, 0, sizeof(usemap_save));
+	if (cz != kmm_pfn_zone(m, pfn) || cmt != kmm_get_pageblock_migratetype(m, pfn))
+		fail_msg("pfn %#lx: cached zone %p type %d, walked %p %d", pfn, (void *)cz, cmt,
+			 (void *)kmm_pfn_zone(m, pfn), kmm_get_pageblock_migratetype(m, pfn));
 }
+
+static void zone_and_pageblock_caches_agree(const char *cmdline, unsigned long max_pfn,
+					    bool expect_shared)
+{
+	struct booted b;
+	unsigned long shared = 0, zoned = 0;
+
+	boot_fixture(&b, cmdline ? "pc-2G" : "pc-4G", KMM_ARCH_X86_64, cmdline);
+	assert_int_equal(b.ret, 0);
+	assert_int_equal(kmm_start_kernel_mm(b.m, b.err, sizeof(b.err)), 0);
+	memcpy(zone_save, b.m->sparse.section_zone, sizeof(zone_save));
+	memcpy(usemap_save, b.m->sparse.usemap_host, sizeof(usemap_save));
+	for (unsigned long nr = 0; nr < (max_pfn >> KMM_PFN_SECTION_SHIFT); nr++) {
+		zoned += zone_save[nr] != 0;
+		shared += b.m->sparse.memmap_host[nr] && !zone_save[nr];
+	}
+	assert_true(zoned >= 10);
+	if (expect_shared)
+		assert_true(shared >= 1);
+	for (unsigned long pfn = 0; pfn < max_pfn; pfn += KMM_PAGEBLOCK_NR_PAGES / 2)
+		cached_answer_is_walked(b.m, pfn);
+	for (int nid = 0; nid < KMM_MAX_NUMNODES; nid++)
+		for (unsigned int zi = 0; zi < KMM_MAX_NR_ZONES; zi++) {
+			const struct kmm_zone *z = &b.m->node[nid].zones[zi];
+			unsigned long end = z->zone_start_pfn + z->spanned_pages;
+
+			if (z->spanned_pages) {
+				cached_answer_is_walked(b.m, end - 1);
+				cached_answer_is_walked(b.m, end);
+			}
+		}
+	memcpy(b.m->sparse.section_zone, zone_save, sizeof(zone_save));
+	memcpy(b.m->sparse.usemap_host, usemap_save, sizeof(usemap_save));
+	booted_free(&b);
+}
+
+static void section_caches_agree_with_the_walk(void **state)
+{
+	(void)state;
+	zone_and_pageblock_caches_agree(NULL, 0x140000, false);
+	zone_and_pageblock_caches_agree("console=ttyS0 earlyprintk=ttyS0 rdinit=/init nokaslr "
+					"panic=-1 numa=fake=3",
+					0x80000, true);
+}
+
 
 /*
  * Expect kmm's compared lines to be Linux's, one for one; with @stop, Linux's
@@ -891,6 +962,7 @@ int main(void)
 		cmocka_unit_test(uefi_boot_services_freed_late),
 		cmocka_unit_test(numa_fake_forms),
 		cmocka_unit_test(memmap_cache_agrees_with_the_walk),
+		cmocka_unit_test(section_caches_agree_with_the_walk),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

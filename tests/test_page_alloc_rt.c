@@ -937,6 +937,68 @@ static void threads_allocate_and_free_concurrently(void **state)
 	rt_free(&x);
 }
 
+struct sharer {
+	struct rt *x;
+	int failures;
+};
+
+#define SHARED_PAIRS 20000
+
+static void *sharer_run(void *arg)
+{
+	struct sharer *w = arg;
+
+	if (kmm_set_this_cpu(w->x->m, 0))
+		w->failures++;
+	for (int i = 0; i < SHARED_PAIRS; i++) {
+		unsigned long pfn;
+
+		if (kmm_alloc_pages(w->x->m, GFP_KERNEL, 0, &pfn) ||
+		    kmm___free_pages(w->x->m, pfn, 0))
+			w->failures++;
+	}
+	return NULL;
+}
+
+/*
+ * A CPU id shared by two host threads at once (a CPU that runs two tasks
+ * in turn, squeezed together): the per-CPU lists stay consistent (their
+ * trylock sends the loser to the free lists) and the vmstat events stay
+ * exact, whichever path each operation took.
+ */
+static void threads_sharing_a_cpu_count_exactly(void **state)
+{
+	struct rt x = { 0 };
+	struct sharer w[2];
+	pthread_t th[2];
+	unsigned long alloc0 = 0, alloc1 = 0, free0, free1, before;
+
+	rt_new(&x, three_zones, 3, 1, true);
+	before = nr_free(&x);
+	for (unsigned int zi = 0; zi < KMM_MAX_NR_ZONES; zi++)
+		alloc0 += kmm_vm_pgalloc_count(x.m, zi);
+	free0 = kmm_vm_event_count(x.m, KMM_PGFREE);
+	for (unsigned int i = 0; i < 2; i++) {
+		w[i] = (struct sharer){ .x = &x };
+		assert_int_equal(pthread_create(&th[i], NULL, sharer_run, &w[i]), 0);
+	}
+	for (unsigned int i = 0; i < 2; i++) {
+		assert_int_equal(pthread_join(th[i], NULL), 0);
+		assert_int_equal(w[i].failures, 0);
+	}
+	for (unsigned int zi = 0; zi < KMM_MAX_NR_ZONES; zi++)
+		alloc1 += kmm_vm_pgalloc_count(x.m, zi);
+	free1 = kmm_vm_event_count(x.m, KMM_PGFREE);
+	assert_int_equal(alloc1 - alloc0, 2 * SHARED_PAIRS);
+	assert_int_equal(free1 - free0, 2 * SHARED_PAIRS);
+	assert_int_equal(kmm_vm_cpu_event_count(x.m, 0, KMM_PGFREE), free1);
+	assert_int_equal(kmm_vm_cpu_event_count(x.m, 1, KMM_PGFREE), 0);
+	kmm_drain_all_pages(x.m, NULL);
+	assert_int_equal(nr_free(&x), before);
+	assert_true(kmm_page_alloc_validate(x.m));
+	rt_free(&x);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -958,6 +1020,7 @@ int main(void)
 		cmocka_unit_test(bad_arguments_are_refused),
 		cmocka_unit_test(poisoned_page_written_after_free),
 		cmocka_unit_test(threads_allocate_and_free_concurrently),
+		cmocka_unit_test(threads_sharing_a_cpu_count_exactly),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -153,18 +153,36 @@ struct kmm_pcp_list {
 	u64 head, tail; /* pfns of the first and last block, KMM_PFN_NONE when empty */
 };
 
+/* the vmstat events the per-CPU fast path counts in its own lists (see below) */
+enum kmm_pcp_stat {
+	KMM_PCP_PGALLOC, /* pages allocated from this zone (pgalloc_<zone>) */
+	KMM_PCP_PGFREE,  /* pages freed (pgfree) */
+	KMM_PCP_NUMA_HIT,
+	KMM_PCP_NUMA_MISS,
+	KMM_PCP_NUMA_FOREIGN,
+	KMM_PCP_NUMA_LOCAL,
+	KMM_PCP_NUMA_OTHER,
+	KMM_PCP_NR_STATS
+};
+
 /*
  * struct kmm_per_cpu_pages - one CPU's lists of one zone.  @lock protects
  * every field and the list links of the pages on the lists.
  *   count = sum over lists of (blocks on the list) << (the list's order)
  * The limits are the zone's (pageset_high/pageset_batch); a zone whose
  * batch is still 0 uses the boot pageset's high 0, batch 1.
+ *   stat[]: the events of allocations and frees that went through these
+ *   lists, counted under @lock without a locked instruction (Linux's
+ *   __count_vm_events with preemption off) and exact even when two host
+ *   threads share a CPU id; written with relaxed atomic stores so the
+ *   vmstat readers (kmm/vmstat.h), which add them in, may read any time.
  */
 struct kmm_per_cpu_pages {
 	struct kmm_spinlock lock;
 	int count;
 	int free_factor; /* batch scaling while frees outnumber allocations */
 	struct kmm_pcp_list lists[KMM_NR_PCP_LISTS];
+	unsigned long stat[KMM_PCP_NR_STATS];
 } __attribute__((aligned(64)));
 
 struct kmm_zone_lock {

@@ -141,6 +141,14 @@ struct kmm_sparse {
 	 * so any number of CPUs may use it.
 	 */
 	u8 *memmap_host[KMM_SPARSE_MEMMAP_CACHE];
+	/* the same sections' pageblock bits (the usemap's flags), NULL when not cached */
+	u8 *usemap_host[KMM_SPARSE_MEMMAP_CACHE];
+	/*
+	 * page_zone() of every pfn of the section when one zone spans the
+	 * whole section and no other zone touches it: node * KMM_MAX_NR_ZONES
+	 * + zone index + 1; 0 when the section is shared (ask the spans).
+	 */
+	u16 section_zone[KMM_SPARSE_MEMMAP_CACHE];
 };
 
 /*
@@ -216,9 +224,10 @@ u64 kmm_sparse_pageblock_flags_phys(const struct kmm_machine *m, unsigned long p
 bool kmm_pfn_valid(const struct kmm_machine *m, unsigned long pfn);
 
 /*
- * kmm_sparse_cache_memmap - fill memmap_host[] for the sections present
- * now; call once the memmap is final (end of boot).  Sections it cannot
- * cache keep using the page-table walk.
+ * kmm_sparse_cache_memmap - fill memmap_host[], usemap_host[] and
+ * section_zone[] for the sections present now; call once the memmap and
+ * the zones are final (end of boot).  Sections it cannot cache keep using
+ * the page-table walk and the zone spans.
  */
 void kmm_sparse_cache_memmap(struct kmm_machine *m);
 

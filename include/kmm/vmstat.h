@@ -77,6 +77,10 @@ struct kmm_machine;
 /* kmm_vm_event_count - the sum over CPUs of event @item (0 for an unknown item) */
 unsigned long kmm_vm_event_count(const struct kmm_machine *m, enum kmm_vm_event item);
 
+/* kmm_vm_cpu_event_count - event @item on CPU @cpu only (0 for an unknown item or CPU) */
+unsigned long kmm_vm_cpu_event_count(const struct kmm_machine *m, unsigned int cpu,
+				     enum kmm_vm_event item);
+
 /* kmm_vm_pgalloc_count / kmm_vm_allocstall_count - the per-zone events of zone_idx @zi */
 unsigned long kmm_vm_pgalloc_count(const struct kmm_machine *m, unsigned int zi);
 unsigned long kmm_vm_allocstall_count(const struct kmm_machine *m, unsigned int zi);

@@ -76,6 +76,12 @@ struct kmm_zone *kmm_pfn_zone(struct kmm_machine *m, unsigned long pfn)
 
 	if (!m->kernel.sparsemem_vmemmap)
 		return node_zone(m, 0, pfn);
+	if ((pfn >> KMM_PFN_SECTION_SHIFT) < KMM_SPARSE_MEMMAP_CACHE) {
+		unsigned int id = m->sparse.section_zone[pfn >> KMM_PFN_SECTION_SHIFT];
+
+		if (id--)
+			return &m->node[id / KMM_MAX_NR_ZONES].zones[id % KMM_MAX_NR_ZONES];
+	}
 	z = node_zone(m, kmm_sparse_section_nid(m, kmm_pfn_to_section_nr(pfn)), pfn);
 	if (z)
 		return z;
@@ -94,6 +100,13 @@ static u8 *pageblock_byte(const struct kmm_machine *m, unsigned long pfn, unsign
 
 	if (!m->env.phys_to_virt)
 		return NULL;
+	if ((pfn >> KMM_PFN_SECTION_SHIFT) < KMM_SPARSE_MEMMAP_CACHE &&
+	    m->sparse.usemap_host[pfn >> KMM_PFN_SECTION_SHIFT]) {
+		bitidx = ((pfn & (KMM_PAGES_PER_SECTION - 1)) >> KMM_PAGEBLOCK_ORDER) *
+			 NR_PAGEBLOCK_BITS;
+		*shift = bitidx & 7;
+		return m->sparse.usemap_host[pfn >> KMM_PFN_SECTION_SHIFT] + bitidx / 8;
+	}
 	if (m->kernel.sparsemem_vmemmap) {
 		base = kmm_sparse_pageblock_flags_phys(m, pfn);
 		bitidx = ((pfn & (kmm_section_nr_to_pfn(1) - 1)) >> KMM_PAGEBLOCK_ORDER) *

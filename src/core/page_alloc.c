@@ -86,7 +86,7 @@ void kmm_free_list_add(const struct kmm_machine *m, struct kmm_zone *z, unsigned
 		       unsigned int order, unsigned int mt, bool tail)
 {
 	struct kmm_free_area *fa = &z->free_area[order];
-	struct kmm_page *page = kmm_pfn_to_page(m, pfn);
+	struct kmm_page *page = kmm_page_of(m, pfn);
 
 	page->private = order;
 	page->mt = (u8)mt;
@@ -94,21 +94,21 @@ void kmm_free_list_add(const struct kmm_machine *m, struct kmm_zone *z, unsigned
 		page->next = page->prev = KMM_PFN_NONE;
 		fa->head[mt] = fa->tail[mt] = pfn;
 	} else if (tail) {
-		struct kmm_page *last = kmm_pfn_to_page(m, (unsigned long)fa->tail[mt]);
+		struct kmm_page *last = kmm_page_of(m, (unsigned long)fa->tail[mt]);
 
 		page->prev = fa->tail[mt];
 		page->next = KMM_PFN_NONE;
 		last->next = pfn;
 		fa->tail[mt] = pfn;
 	} else {
-		struct kmm_page *first = kmm_pfn_to_page(m, (unsigned long)fa->head[mt]);
+		struct kmm_page *first = kmm_page_of(m, (unsigned long)fa->head[mt]);
 
 		page->next = fa->head[mt];
 		page->prev = KMM_PFN_NONE;
 		first->prev = pfn;
 		fa->head[mt] = pfn;
 	}
-	kmm_page_flags_set(page, KMM_PG_BUDDY);
+	__kmm_page_flags_set(page, KMM_PG_BUDDY); /* free, under the zone lock */
 	/* the watermark check reads the counts without the zone lock */
 	kmm_write_ulong(&fa->nr[mt], fa->nr[mt] + 1);
 	kmm_write_ulong(&fa->nr_free, fa->nr_free + 1);
@@ -121,11 +121,11 @@ static void free_list_unlink(const struct kmm_machine *m, struct kmm_free_area *
 	if (page->prev == KMM_PFN_NONE)
 		fa->head[mt] = page->next;
 	else
-		kmm_pfn_to_page(m, (unsigned long)page->prev)->next = page->next;
+		kmm_page_of(m, (unsigned long)page->prev)->next = page->next;
 	if (page->next == KMM_PFN_NONE)
 		fa->tail[mt] = page->prev;
 	else
-		kmm_pfn_to_page(m, (unsigned long)page->next)->prev = page->prev;
+		kmm_page_of(m, (unsigned long)page->next)->prev = page->prev;
 	kmm_write_ulong(&fa->nr[mt], fa->nr[mt] - 1);
 	kmm_write_ulong(&fa->nr_free, fa->nr_free - 1);
 }
@@ -133,10 +133,10 @@ static void free_list_unlink(const struct kmm_machine *m, struct kmm_free_area *
 void kmm_free_list_del(const struct kmm_machine *m, struct kmm_zone *z, unsigned long pfn,
 		       unsigned int order)
 {
-	struct kmm_page *page = kmm_pfn_to_page(m, pfn);
+	struct kmm_page *page = kmm_page_of(m, pfn);
 
 	free_list_unlink(m, &z->free_area[order], page, page->mt);
-	kmm_page_flags_clear(page, KMM_PG_BUDDY);
+	__kmm_page_flags_clear(page, KMM_PG_BUDDY);
 	page->next = page->prev = 0;
 	page->private = 0;
 }
@@ -144,7 +144,7 @@ void kmm_free_list_del(const struct kmm_machine *m, struct kmm_zone *z, unsigned
 void kmm_free_list_move(const struct kmm_machine *m, struct kmm_zone *z, unsigned long pfn,
 			unsigned int order, unsigned int mt)
 {
-	struct kmm_page *page = kmm_pfn_to_page(m, pfn);
+	struct kmm_page *page = kmm_page_of(m, pfn);
 
 	free_list_unlink(m, &z->free_area[order], page, page->mt);
 	kmm_free_list_add(m, z, pfn, order, mt, true);
@@ -161,16 +161,16 @@ static bool buddy_merge_likely(struct kmm_machine *m, struct kmm_zone *z, unsign
 		return false;
 	higher = pfn & ~((2UL << order) - 1);
 	hbuddy = higher ^ (2UL << order);
-	if (kmm_pfn_zone(m, hbuddy) != z || !kmm_pfn_has_memmap(m, hbuddy))
+	if (kmm_zone_of(m, hbuddy) != z || !kmm_has_memmap(m, hbuddy))
 		return false;
-	hp = kmm_pfn_to_page(m, hbuddy);
+	hp = kmm_page_of(m, hbuddy);
 	return hp && (kmm_page_flags(hp) & KMM_PG_BUDDY) && hp->private == order + 1;
 }
 
 void __kmm_free_one_page(struct kmm_machine *m, struct kmm_zone *z, unsigned long pfn,
 			 unsigned int order, enum kmm_migratetype mt, bool to_tail)
 {
-	struct kmm_page *page = kmm_pfn_to_page(m, pfn);
+	struct kmm_page *page = kmm_page_of(m, pfn);
 
 	KMM_CHECK(&m->env, page && !(pfn & ((1UL << order) - 1)));
 	if (!page)
@@ -180,14 +180,14 @@ void __kmm_free_one_page(struct kmm_machine *m, struct kmm_zone *z, unsigned lon
 		unsigned long buddy_pfn = pfn ^ (1UL << order);
 		struct kmm_page *buddy;
 
-		if (kmm_pfn_zone(m, buddy_pfn) != z || !kmm_pfn_has_memmap(m, buddy_pfn))
+		if (kmm_zone_of(m, buddy_pfn) != z || !kmm_has_memmap(m, buddy_pfn))
 			break;
-		buddy = kmm_pfn_to_page(m, buddy_pfn);
+		buddy = kmm_page_of(m, buddy_pfn);
 		if (!buddy || !(kmm_page_flags(buddy) & KMM_PG_BUDDY) || buddy->private != order)
 			break;
 		/* never mix isolated/CMA/highatomic pageblocks with normal ones */
 		if (order >= KMM_PAGEBLOCK_ORDER) {
-			enum kmm_migratetype bmt = kmm_get_pageblock_migratetype(m, buddy_pfn);
+			enum kmm_migratetype bmt = kmm_pageblock_mt(m, buddy_pfn);
 
 			if (bmt != mt && (!kmm_migratetype_is_mergeable(mt) ||
 					  !kmm_migratetype_is_mergeable(bmt)))
@@ -217,7 +217,7 @@ static bool block_types_ok(const struct kmm_machine *m, unsigned long pfn, unsig
 	unsigned long step = KMM_PAGEBLOCK_NR_PAGES, n = 1UL << order;
 
 	for (unsigned long p = pfn & ~(step - 1); p < pfn + n; p += step) {
-		enum kmm_migratetype pb = kmm_get_pageblock_migratetype(m, p);
+		enum kmm_migratetype pb = kmm_pageblock_mt(m, p);
 
 		if ((t == KMM_MIGRATE_CMA) != (pb == KMM_MIGRATE_CMA))
 			return false;
@@ -234,8 +234,8 @@ static bool free_list_ok(const struct kmm_machine *m, const struct kmm_zone *z, 
 	u64 prev = KMM_PFN_NONE, p = fa->head[t];
 	unsigned long n = 0;
 
-	for (; p != KMM_PFN_NONE; prev = p, p = kmm_pfn_to_page(m, (unsigned long)p)->next) {
-		const struct kmm_page *pg = kmm_pfn_to_page(m, (unsigned long)p);
+	for (; p != KMM_PFN_NONE; prev = p, p = kmm_page_of(m, (unsigned long)p)->next) {
+		const struct kmm_page *pg = kmm_page_of(m, (unsigned long)p);
 		u16 flags = pg ? kmm_page_flags(pg) : 0;
 
 		if (!pg || pg->prev != prev || !(flags & KMM_PG_BUDDY) ||
@@ -264,7 +264,7 @@ static bool highatomic_ok(const struct kmm_machine *m, const struct kmm_zone *z)
 
 	for (unsigned long p = z->zone_start_pfn & ~(KMM_PAGEBLOCK_NR_PAGES - 1); p < end;
 	     p += KMM_PAGEBLOCK_NR_PAGES)
-		if (kmm_pfn_has_memmap(m, p) && kmm_get_pageblock_migratetype(m, p) == KMM_MIGRATE_HIGHATOMIC)
+		if (kmm_has_memmap(m, p) && kmm_pageblock_mt(m, p) == KMM_MIGRATE_HIGHATOMIC)
 			blocks++;
 	if (blocks * KMM_PAGEBLOCK_NR_PAGES != kmm_read_ulong(&z->nr_reserved_highatomic))
 		return lists_bad(m, "nr_reserved_highatomic differs from the HIGHATOMIC pageblocks");

@@ -13,7 +13,13 @@
 #include <kmm/machine.h>
 #include <kmm/page_alloc.h>
 
-/* page flags: atomic, see struct kmm_page */
+/*
+ * page flags: atomic, see struct kmm_page.  The __ forms (Linux's
+ * __SetPageX) are for a page the caller owns alone: free and on a list
+ * whose lock it holds, or one whose last reference it just dropped.  Other
+ * CPUs may read such a page's flags but change them only with a reference
+ * (compaction's isolation), so a plain read-modify-write loses nothing.
+ */
 static inline u16 kmm_page_flags(const struct kmm_page *p)
 {
 	return __atomic_load_n(&p->flags, __ATOMIC_RELAXED);
@@ -27,6 +33,82 @@ static inline void kmm_page_flags_set(struct kmm_page *p, u16 f)
 static inline void kmm_page_flags_clear(struct kmm_page *p, u16 f)
 {
 	__atomic_fetch_and(&p->flags, (u16)~f, __ATOMIC_RELAXED);
+}
+
+static inline void __kmm_page_flags_set(struct kmm_page *p, u16 f)
+{
+	__atomic_store_n(&p->flags, (u16)(__atomic_load_n(&p->flags, __ATOMIC_RELAXED) | f),
+			 __ATOMIC_RELAXED);
+}
+
+static inline void __kmm_page_flags_clear(struct kmm_page *p, u16 f)
+{
+	__atomic_store_n(&p->flags, (u16)(__atomic_load_n(&p->flags, __ATOMIC_RELAXED) & ~f),
+			 __ATOMIC_RELAXED);
+}
+
+/* one of the per-CPU lists' counters, under the lists' lock */
+static inline void kmm_pcp_stat_add(struct kmm_per_cpu_pages *pcp, enum kmm_pcp_stat s,
+				    unsigned long n)
+{
+	__atomic_store_n(&pcp->stat[s], __atomic_load_n(&pcp->stat[s], __ATOMIC_RELAXED) + n,
+			 __ATOMIC_RELAXED);
+}
+
+/*
+ * The hot paths' memory-model lookups: the post-boot section caches
+ * (kmm/sparse.h: memmap_host, usemap_host, section_zone) inline, the full
+ * lookups of memmap.c otherwise.  Same answers as kmm_pfn_to_page(),
+ * kmm_pfn_has_memmap(), kmm_pfn_zone() and kmm_get_pageblock_migratetype().
+ */
+static inline unsigned long kmm_cached_section(unsigned long pfn)
+{
+	return pfn >> KMM_PFN_SECTION_SHIFT;
+}
+
+static inline struct kmm_page *kmm_page_of(const struct kmm_machine *m, unsigned long pfn)
+{
+	unsigned long nr = kmm_cached_section(pfn);
+
+	if (nr < KMM_SPARSE_MEMMAP_CACHE && m->sparse.memmap_host[nr])
+		return (struct kmm_page *)(m->sparse.memmap_host[nr] +
+					   (pfn & (KMM_PAGES_PER_SECTION - 1)) *
+						   m->sparse.page_struct_size);
+	return kmm_pfn_to_page(m, pfn);
+}
+
+static inline bool kmm_has_memmap(const struct kmm_machine *m, unsigned long pfn)
+{
+	unsigned long nr = kmm_cached_section(pfn);
+
+	if (nr < KMM_SPARSE_MEMMAP_CACHE && m->sparse.memmap_host[nr])
+		return true;
+	return kmm_pfn_has_memmap(m, pfn);
+}
+
+static inline struct kmm_zone *kmm_zone_of(struct kmm_machine *m, unsigned long pfn)
+{
+	unsigned long nr = kmm_cached_section(pfn);
+	unsigned int id = nr < KMM_SPARSE_MEMMAP_CACHE ? m->sparse.section_zone[nr] : 0;
+
+	if (id--)
+		return &m->node[id / KMM_MAX_NR_ZONES].zones[id % KMM_MAX_NR_ZONES];
+	return kmm_pfn_zone(m, pfn);
+}
+
+static inline enum kmm_migratetype kmm_pageblock_mt(const struct kmm_machine *m,
+						    unsigned long pfn)
+{
+	unsigned long nr = kmm_cached_section(pfn);
+
+	if (nr < KMM_SPARSE_MEMMAP_CACHE && m->sparse.usemap_host[nr]) {
+		/* 4 bits per pageblock, the migratetype in the low 3 */
+		unsigned long bit = ((pfn & (KMM_PAGES_PER_SECTION - 1)) >> KMM_PAGEBLOCK_ORDER) * 4;
+		u8 b = __atomic_load_n(m->sparse.usemap_host[nr] + bit / 8, __ATOMIC_RELAXED);
+
+		return (enum kmm_migratetype)((b >> (bit & 7)) & 7);
+	}
+	return kmm_get_pageblock_migratetype(m, pfn);
 }
 
 /* counters read without the zone lock: written under it, read atomically */
@@ -92,8 +174,7 @@ static inline void kmm_count_vm_events(struct kmm_machine *m, enum kmm_vm_event 
 /* the pages this CPU freed so far (pgfree): reclaim measures its progress with it */
 static inline unsigned long kmm_cpu_pgfree(const struct kmm_machine *m, unsigned int cpu)
 {
-	return atomic_load_explicit(&m->page_alloc.vmstat.cpu[kmm_vm_cpu(cpu)].ev[KMM_PGFREE],
-				    memory_order_relaxed);
+	return kmm_vm_cpu_event_count(m, kmm_vm_cpu(cpu), KMM_PGFREE);
 }
 
 /* ------------------------------------------------------------ shared with compaction, isolation */

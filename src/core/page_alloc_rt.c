@@ -60,6 +60,7 @@ struct alloc_ctx {
 	unsigned int migratetype;
 	unsigned int cpu;
 	int nid;                /* the node whose zonelist this is */
+	int local_nid;          /* numa_node_id(): the allocating CPU's node */
 };
 
 /*
@@ -266,7 +267,7 @@ static void pcp_list_add(const struct kmm_machine *m, struct kmm_per_cpu_pages *
 			 unsigned int pindex, unsigned long pfn, bool tail)
 {
 	struct kmm_pcp_list *l = &pcp->lists[pindex];
-	struct kmm_page *page = kmm_pfn_to_page(m, pfn);
+	struct kmm_page *page = kmm_page_of(m, pfn);
 
 	if (l->head == KMM_PFN_NONE) {
 		page->next = page->prev = KMM_PFN_NONE;
@@ -274,33 +275,33 @@ static void pcp_list_add(const struct kmm_machine *m, struct kmm_per_cpu_pages *
 	} else if (tail) {
 		page->prev = l->tail;
 		page->next = KMM_PFN_NONE;
-		kmm_pfn_to_page(m, (unsigned long)l->tail)->next = pfn;
+		kmm_page_of(m, (unsigned long)l->tail)->next = pfn;
 		l->tail = pfn;
 	} else {
 		page->next = l->head;
 		page->prev = KMM_PFN_NONE;
-		kmm_pfn_to_page(m, (unsigned long)l->head)->prev = pfn;
+		kmm_page_of(m, (unsigned long)l->head)->prev = pfn;
 		l->head = pfn;
 	}
-	kmm_page_flags_set(page, KMM_PG_PCP);
+	__kmm_page_flags_set(page, KMM_PG_PCP);
 }
 
 static void pcp_list_del(const struct kmm_machine *m, struct kmm_per_cpu_pages *pcp,
 			 unsigned int pindex, unsigned long pfn)
 {
 	struct kmm_pcp_list *l = &pcp->lists[pindex];
-	struct kmm_page *page = kmm_pfn_to_page(m, pfn);
+	struct kmm_page *page = kmm_page_of(m, pfn);
 
 	if (page->prev == KMM_PFN_NONE)
 		l->head = page->next;
 	else
-		kmm_pfn_to_page(m, (unsigned long)page->prev)->next = page->next;
+		kmm_page_of(m, (unsigned long)page->prev)->next = page->next;
 	if (page->next == KMM_PFN_NONE)
 		l->tail = page->prev;
 	else
-		kmm_pfn_to_page(m, (unsigned long)page->next)->prev = page->prev;
+		kmm_page_of(m, (unsigned long)page->next)->prev = page->prev;
 	page->next = page->prev = 0;
-	kmm_page_flags_clear(page, KMM_PG_PCP);
+	__kmm_page_flags_clear(page, KMM_PG_PCP);
 }
 
 /* ------------------------------------------------------------ removing blocks */
@@ -326,7 +327,7 @@ static unsigned long rmqueue_smallest(struct kmm_machine *m, struct kmm_zone *z,
 			continue;
 		kmm_free_list_del(m, z, (unsigned long)pfn, o);
 		expand(m, z, (unsigned long)pfn, order, o, mt);
-		kmm_pfn_to_page(m, (unsigned long)pfn)->mt = (u8)mt;
+		kmm_page_of(m, (unsigned long)pfn)->mt = (u8)mt;
 		return (unsigned long)pfn;
 	}
 	return KMM_PFN_NONE;
@@ -388,7 +389,7 @@ static unsigned long move_freepages_block(struct kmm_machine *m, struct kmm_zone
 	if (end >= zend)
 		return 0;
 	for (unsigned long p = start; p <= end;) {
-		struct kmm_page *page = kmm_pfn_to_page(m, p);
+		struct kmm_page *page = kmm_page_of(m, p);
 		unsigned int order;
 
 		if (!page || !(kmm_page_flags(page) & KMM_PG_BUDDY)) {
@@ -445,9 +446,9 @@ static void steal_suitable_fallback(struct kmm_machine *m, struct kmm_zone *z, u
 				    unsigned int alloc_flags, unsigned int start_type,
 				    bool whole_block)
 {
-	struct kmm_page *page = kmm_pfn_to_page(m, pfn);
+	struct kmm_page *page = kmm_page_of(m, pfn);
 	unsigned int order = page->private;
-	enum kmm_migratetype old = kmm_get_pageblock_migratetype(m, pfn);
+	enum kmm_migratetype old = kmm_pageblock_mt(m, pfn);
 	unsigned long free_pages, movable_pages, alike_pages;
 
 	if (old == KMM_MIGRATE_HIGHATOMIC)
@@ -574,9 +575,9 @@ static void free_pcppages_bulk(struct kmm_machine *m, struct kmm_zone *z, int co
 		n = 1u << order;
 		do {
 			unsigned long pfn = (unsigned long)pcp->lists[pi].tail;
-			unsigned int mt = kmm_pfn_to_page(m, pfn)->mt;
+			unsigned int mt = kmm_page_of(m, pfn)->mt;
 
-			if (isolated && kmm_get_pageblock_migratetype(m, pfn) == KMM_MIGRATE_ISOLATE)
+			if (isolated && kmm_pageblock_mt(m, pfn) == KMM_MIGRATE_ISOLATE)
 				mt = KMM_MIGRATE_ISOLATE;
 			pcp_list_del(m, pcp, (unsigned int)pi, pfn);
 			count -= (int)n;
@@ -605,11 +606,44 @@ static int rmqueue_bulk(struct kmm_machine *m, struct kmm_zone *z, unsigned int 
 
 		if (pfn == KMM_PFN_NONE)
 			break;
-		kmm_zone_account_free(z, order, kmm_pfn_to_page(m, pfn)->mt, false);
+		kmm_zone_account_free(z, order, kmm_page_of(m, pfn)->mt, false);
 		pcp_list_add(m, pcp, pindex, pfn, true);
 	}
 	kmm_spin_unlock(lock);
 	return i;
+}
+
+/*
+ * zone_statistics(): numa_hit when the page came from the preferred node
+ * (else numa_miss, and numa_foreign for the preferred node), numa_local
+ * when from the allocating CPU's node (else numa_other).  Kept on NUMA
+ * builds only, as vmstat shows them only there.  With @pcp (its lock held)
+ * the events go to the per-CPU lists' counters, else to the CPU's.
+ */
+static void zone_statistics(struct kmm_machine *m, struct kmm_per_cpu_pages *pcp,
+			    const struct kmm_zone *z, const struct alloc_ctx *ac)
+{
+	static const u8 pcp_ev[] = { KMM_PCP_NUMA_HIT, KMM_PCP_NUMA_MISS, KMM_PCP_NUMA_FOREIGN,
+				     KMM_PCP_NUMA_LOCAL, KMM_PCP_NUMA_OTHER };
+	static const u8 cpu_ev[] = { KMM_NUMA_HIT, KMM_NUMA_MISS, KMM_NUMA_FOREIGN,
+				     KMM_NUMA_LOCAL, KMM_NUMA_OTHER };
+	unsigned int ev[3], n = 0;
+
+	if (!m->kernel.numa || ac->preferred >= ac->zl->nr)
+		return;
+	if (z->node == ac->zl->ref[ac->preferred].nid) {
+		ev[n++] = 0;
+	} else {
+		ev[n++] = 1;
+		ev[n++] = 2;
+	}
+	ev[n++] = z->node == ac->local_nid ? 3 : 4;
+	for (unsigned int i = 0; i < n; i++) {
+		if (pcp)
+			kmm_pcp_stat_add(pcp, (enum kmm_pcp_stat)pcp_ev[ev[i]], 1);
+		else
+			kmm_count_vm_events_cpu(m, ac->cpu, (enum kmm_vm_event)cpu_ev[ev[i]], 1);
+	}
 }
 
 /* __rmqueue_pcplist() under the pcp lock */
@@ -638,16 +672,21 @@ static unsigned long rmqueue_pcplist_locked(struct kmm_machine *m, struct kmm_zo
 	return pfn;
 }
 
+/* rmqueue_pcplist(): from this CPU's list, the events counted on the list's counters */
 static unsigned long rmqueue_pcplist(struct kmm_machine *m, struct kmm_zone *z,
-				     unsigned int order, unsigned int mt, unsigned int alloc_flags,
-				     unsigned int cpu)
+				     unsigned int order, unsigned int alloc_flags,
+				     const struct alloc_ctx *ac)
 {
-	struct kmm_per_cpu_pages *pcp = zone_pcp(m, z, cpu, true);
+	struct kmm_per_cpu_pages *pcp = zone_pcp(m, z, ac->cpu, true);
 	unsigned long pfn;
 
 	if (!pcp || !kmm_spin_trylock(&pcp->lock))
 		return KMM_PFN_NONE;
-	pfn = rmqueue_pcplist_locked(m, z, pcp, order, mt, alloc_flags);
+	pfn = rmqueue_pcplist_locked(m, z, pcp, order, ac->migratetype, alloc_flags);
+	if (pfn != KMM_PFN_NONE) {
+		kmm_pcp_stat_add(pcp, KMM_PCP_PGALLOC, 1UL << order);
+		zone_statistics(m, pcp, z, ac);
+	}
 	kmm_spin_unlock(&pcp->lock);
 	return pfn;
 }
@@ -665,7 +704,7 @@ static unsigned long rmqueue_buddy(struct kmm_machine *m, struct kmm_zone *z, un
 	if (pfn == KMM_PFN_NONE)
 		pfn = rmqueue_locked(m, z, order, mt, alloc_flags);
 	if (pfn != KMM_PFN_NONE)
-		kmm_zone_account_free(z, order, kmm_pfn_to_page(m, pfn)->mt, false);
+		kmm_zone_account_free(z, order, kmm_page_of(m, pfn)->mt, false);
 	kmm_spin_unlock(lock);
 	return pfn;
 }
@@ -686,21 +725,25 @@ static void kswapd_maybe_run(struct kmm_machine *m, gfp_t gfp)
  * pass reclaims what it can and takes the boost back.
  */
 static unsigned long rmqueue(struct kmm_machine *m, struct kmm_zone *z, unsigned int order,
-			     unsigned int alloc_flags, unsigned int mt, unsigned int cpu, gfp_t gfp)
+			     unsigned int alloc_flags, const struct alloc_ctx *ac, gfp_t gfp)
 {
 	_Atomic u8 *boosted = &m->page_alloc.boosted[z->node][kmm_zone_idx(m, z)];
+	unsigned int mt = ac->migratetype;
 	unsigned long pfn = KMM_PFN_NONE;
 
 	/* movable pcp lists may hold CMA pages: only for requests that may use them */
 	if (pcp_allowed_order(order) &&
 	    (!m->kernel.cma || (alloc_flags & KMM_ALLOC_CMA) || mt != KMM_MIGRATE_MOVABLE))
-		pfn = rmqueue_pcplist(m, z, order, mt, alloc_flags, cpu);
-	if (pfn == KMM_PFN_NONE)
+		pfn = rmqueue_pcplist(m, z, order, alloc_flags, ac);
+	if (pfn == KMM_PFN_NONE) {
 		pfn = rmqueue_buddy(m, z, order, alloc_flags, mt);
-	if (pfn != KMM_PFN_NONE)
-		atomic_fetch_add_explicit(&m->page_alloc.vmstat.cpu[kmm_vm_cpu(cpu)]
-						   .pgalloc[kmm_zone_idx(m, z)],
-					  1UL << order, memory_order_relaxed);
+		if (pfn != KMM_PFN_NONE) {
+			atomic_fetch_add_explicit(&m->page_alloc.vmstat.cpu[kmm_vm_cpu(ac->cpu)]
+							   .pgalloc[kmm_zone_idx(m, z)],
+						  1UL << order, memory_order_relaxed);
+			zone_statistics(m, NULL, z, ac);
+		}
+	}
 	if (atomic_load_explicit(boosted, memory_order_relaxed) &&
 	    atomic_exchange_explicit(boosted, 0, memory_order_relaxed)) {
 		kmm_wakeup_kswapd(m, z->node, order, (int)kmm_zone_idx(m, z));
@@ -818,7 +861,7 @@ static void reserve_highatomic_pageblock(struct kmm_machine *m, struct kmm_zone 
 		return;
 	kmm_spin_lock(lock);
 	if (z->nr_reserved_highatomic < max_managed) {
-		mt = kmm_get_pageblock_migratetype(m, pfn);
+		mt = kmm_pageblock_mt(m, pfn);
 		if (kmm_migratetype_is_mergeable(mt)) {
 			kmm_write_ulong(&z->nr_reserved_highatomic,
 					z->nr_reserved_highatomic + KMM_PAGEBLOCK_NR_PAGES);
@@ -851,7 +894,7 @@ static bool unreserve_highatomic_pageblock(struct kmm_machine *m, const struct a
 
 			if (pfn == KMM_PFN_NONE)
 				continue;
-			if (kmm_get_pageblock_migratetype(m, (unsigned long)pfn) == KMM_MIGRATE_HIGHATOMIC)
+			if (kmm_pageblock_mt(m, (unsigned long)pfn) == KMM_MIGRATE_HIGHATOMIC)
 				kmm_write_ulong(&z->nr_reserved_highatomic,
 						z->nr_reserved_highatomic -
 							KMM_MIN(KMM_PAGEBLOCK_NR_PAGES,
@@ -883,16 +926,16 @@ static unsigned long linux_page_flags(u16 flags)
  */
 static void dump_page(struct kmm_machine *m, unsigned long pfn, const char *reason)
 {
-	const struct kmm_page *page = kmm_pfn_to_page(m, pfn);
+	const struct kmm_page *page = kmm_page_of(m, pfn);
 	const struct kmm_page *head = page;
 	unsigned long head_pfn = pfn;
-	const struct kmm_zone *z = kmm_pfn_zone(m, pfn);
+	const struct kmm_zone *z = kmm_zone_of(m, pfn);
 	u16 flags = kmm_page_flags(page);
 	char names[64] = "";
 
-	if ((flags & KMM_PG_TAIL) && kmm_pfn_to_page(m, (unsigned long)page->compound_head)) {
+	if ((flags & KMM_PG_TAIL) && kmm_page_of(m, (unsigned long)page->compound_head)) {
 		head_pfn = (unsigned long)page->compound_head;
-		head = kmm_pfn_to_page(m, head_pfn);
+		head = kmm_page_of(m, head_pfn);
 	}
 	kmm_printk(&m->env,
 		   "page:%016llx refcount:%d mapcount:%d mapping:0000000000000000 index:0x0 pfn:%#lx",
@@ -1018,11 +1061,11 @@ static void poison_page(struct kmm_machine *m, unsigned long pfn, struct kmm_pag
  */
 void kmm_prep_new_page(struct kmm_machine *m, unsigned long pfn, unsigned int order, gfp_t gfp)
 {
-	struct kmm_page *page = kmm_pfn_to_page(m, pfn);
+	struct kmm_page *page = kmm_page_of(m, pfn);
 	unsigned long n = 1UL << order;
 
 	for (unsigned long i = 0; KMM_PAGE_POISONING && i < n; i++) {
-		struct kmm_page *p = i ? kmm_pfn_to_page(m, pfn + i) : page;
+		struct kmm_page *p = i ? kmm_page_of(m, pfn + i) : page;
 
 		if (kmm_page_flags(p) & KMM_PG_POISONED) {
 			check_poison(m, pfn + i);
@@ -1042,7 +1085,7 @@ void kmm_prep_new_page(struct kmm_machine *m, unsigned long pfn, unsigned int or
 	if (order && (gfp & __GFP_COMP)) {
 		kmm_page_flags_set(page, KMM_PG_HEAD);
 		for (unsigned long i = 1; i < n; i++) {
-			struct kmm_page *t = kmm_pfn_to_page(m, pfn + i);
+			struct kmm_page *t = kmm_page_of(m, pfn + i);
 
 			t->compound_head = pfn;
 			kmm_page_flags_set(t, KMM_PG_TAIL);
@@ -1084,27 +1127,6 @@ static struct kmm_zone *preferred_zone(struct kmm_machine *m, const struct alloc
 }
 
 /*
- * zone_statistics(): numa_hit when the page came from the preferred node
- * (else numa_miss, and numa_foreign for the preferred node), numa_local
- * when from the allocating CPU's node (else numa_other).  Kept on NUMA
- * builds only, as vmstat shows them only there.
- */
-static void zone_statistics(struct kmm_machine *m, const struct kmm_zone *pref,
-			    const struct kmm_zone *z, unsigned int cpu)
-{
-	if (!m->kernel.numa || !pref)
-		return;
-	if (z->node == pref->node) {
-		kmm_count_vm_events_cpu(m, cpu, KMM_NUMA_HIT, 1);
-	} else {
-		kmm_count_vm_events_cpu(m, cpu, KMM_NUMA_MISS, 1);
-		kmm_count_vm_events_cpu(m, cpu, KMM_NUMA_FOREIGN, 1);
-	}
-	kmm_count_vm_events_cpu(m, cpu, z->node == cpu_node(m, cpu) ? KMM_NUMA_LOCAL : KMM_NUMA_OTHER,
-				1);
-}
-
-/*
  * get_page_from_freelist(): the first zone of the zonelist (at or below the
  * highest zone) that passes its watermark check and has a block.  With
  * ALLOC_NOFRAGMENT, leaving the preferred node drops the flag and starts
@@ -1133,11 +1155,10 @@ retry:
 		if (!zone_watermark_fast(m, z, order, mark, ac->highest_zoneidx, alloc_flags, gfp) &&
 		    !(alloc_flags & KMM_ALLOC_NO_WATERMARKS))
 			continue; /* node reclaim is off (node_reclaim_mode 0) */
-		pfn = rmqueue(m, z, order, alloc_flags, ac->migratetype, ac->cpu, gfp);
+		pfn = rmqueue(m, z, order, alloc_flags, ac, gfp);
 		if (pfn == KMM_PFN_NONE)
 			continue;
 		kmm_prep_new_page(m, pfn, order, gfp);
-		zone_statistics(m, pref, z, ac->cpu);
 		if (order && (alloc_flags & KMM_ALLOC_HARDER))
 			reserve_highatomic_pageblock(m, z, pfn);
 		return pfn;
@@ -1211,7 +1232,7 @@ static unsigned long direct_compact(struct kmm_machine *m, struct slowpath *sp,
 	kmm_count_vm_events_cpu(m, ac->cpu, KMM_COMPACTSTALL, 1);
 	pfn = get_page_from_freelist(m, sp->gfp, sp->order, sp->alloc_flags, ac);
 	if (pfn != KMM_PFN_NONE) {
-		kmm_compaction_defer_reset(m, kmm_pfn_zone(m, pfn), sp->order, true);
+		kmm_compaction_defer_reset(m, kmm_zone_of(m, pfn), sp->order, true);
 		kmm_count_vm_events_cpu(m, ac->cpu, KMM_COMPACTSUCCESS, 1);
 		return pfn;
 	}
@@ -1460,8 +1481,9 @@ static int alloc_prepare(struct kmm_machine *m, int nid, gfp_t gfp, unsigned int
 	    (gfp & GFP_MOVABLE_MASK) == GFP_MOVABLE_MASK)
 		return -KMM_EINVAL;
 	ac->cpu = kmm_this_cpu(m);
+	ac->local_nid = cpu_node(m, ac->cpu);
 	if (nid == KMM_NUMA_NO_NODE)
-		nid = cpu_node(m, ac->cpu);
+		nid = ac->local_nid;
 	if (nid < 0 || nid >= KMM_MAX_NUMNODES || !m->node[nid].online)
 		return -KMM_EINVAL;
 	ac->zl = kmm_node_zonelist(m, nid,
@@ -1494,7 +1516,7 @@ int kmm_alloc_pages_node(struct kmm_machine *m, int nid, gfp_t gfp, unsigned int
 		p = alloc_slowpath(m, gfp, order, &ac);
 	if (p == KMM_PFN_NONE)
 		return -KMM_ENOMEM;
-	KMM_CHECK_EXPENSIVE(&m->env, zone_validate_locked(m, kmm_pfn_zone(m, p), ac.cpu));
+	KMM_CHECK_EXPENSIVE(&m->env, zone_validate_locked(m, kmm_zone_of(m, p), ac.cpu));
 	*pfn = p;
 	return 0;
 }
@@ -1545,13 +1567,13 @@ int kmm_alloc_boot_pages(struct kmm_machine *m, gfp_t gfp, unsigned int nr, unsi
  */
 static bool free_pages_prepare(struct kmm_machine *m, unsigned long pfn, unsigned int order)
 {
-	struct kmm_page *page = kmm_pfn_to_page(m, pfn);
+	struct kmm_page *page = kmm_page_of(m, pfn);
 	bool compound = kmm_page_flags(page) & KMM_PG_HEAD;
 	unsigned long n = 1UL << order;
 	int bad = 0;
 
 	for (unsigned long i = 1; i < n; i++) {
-		struct kmm_page *t = kmm_pfn_to_page(m, pfn + i);
+		struct kmm_page *t = kmm_page_of(m, pfn + i);
 		u16 f = kmm_page_flags(t);
 
 		if (compound && !(f & KMM_PG_TAIL)) {
@@ -1571,9 +1593,11 @@ static bool free_pages_prepare(struct kmm_machine *m, unsigned long pfn, unsigne
 	if (bad)
 		return false;
 	for (unsigned long i = 0; i < n; i++) {
-		struct kmm_page *p = i ? kmm_pfn_to_page(m, pfn + i) : page;
+		struct kmm_page *p = i ? kmm_page_of(m, pfn + i) : page;
 
-		kmm_page_flags_clear(p, KMM_PG_HEAD | KMM_PG_TAIL | KMM_PG_MOVABLE | KMM_PG_ISOLATED);
+		/* the last reference is gone: the block is ours alone */
+		__kmm_page_flags_clear(p, KMM_PG_HEAD | KMM_PG_TAIL | KMM_PG_MOVABLE |
+						  KMM_PG_ISOLATED);
 		p->compound_head = 0;
 		p->next = p->prev = 0; /* a movable page's ops and owner */
 		p->order = 0;
@@ -1592,7 +1616,7 @@ static void free_one_page(struct kmm_machine *m, struct kmm_zone *z, unsigned lo
 
 	kmm_spin_lock(lock);
 	if (mt == KMM_MIGRATE_ISOLATE)
-		mt = kmm_get_pageblock_migratetype(m, pfn);
+		mt = kmm_pageblock_mt(m, pfn);
 	__kmm_free_one_page(m, z, pfn, order, (enum kmm_migratetype)mt, false);
 	kmm_spin_unlock(lock);
 }
@@ -1629,6 +1653,7 @@ static void free_unref_page_commit(struct kmm_machine *m, struct kmm_zone *z,
 
 	pcp_list_add(m, pcp, pindex, pfn, false);
 	pcp->count += 1 << order;
+	kmm_pcp_stat_add(pcp, KMM_PCP_PGFREE, 1UL << order);
 	free_high = pcp->free_factor && order && order <= KMM_PAGE_ALLOC_COSTLY_ORDER;
 	pcp_limits(z, &high, &batch);
 	if (!high || free_high)
@@ -1650,12 +1675,12 @@ static void free_unref_page(struct kmm_machine *m, struct kmm_zone *z, unsigned 
 
 	if (!free_pages_prepare(m, pfn, order))
 		return;
-	kmm_count_vm_events_cpu(m, cpu, KMM_PGFREE, 1UL << order);
-	mt = kmm_get_pageblock_migratetype(m, pfn);
-	kmm_pfn_to_page(m, pfn)->mt = (u8)mt;
+	mt = kmm_pageblock_mt(m, pfn);
+	kmm_page_of(m, pfn)->mt = (u8)mt;
 	list_mt = mt;
 	if (mt >= KMM_MIGRATE_PCPTYPES) {
 		if (mt == KMM_MIGRATE_ISOLATE) {
+			kmm_count_vm_events_cpu(m, cpu, KMM_PGFREE, 1UL << order);
 			free_one_page(m, z, pfn, order, mt);
 			return;
 		}
@@ -1666,6 +1691,7 @@ static void free_unref_page(struct kmm_machine *m, struct kmm_zone *z, unsigned 
 		free_unref_page_commit(m, z, pcp, pfn, list_mt, order);
 		kmm_spin_unlock(&pcp->lock);
 	} else {
+		kmm_count_vm_events_cpu(m, cpu, KMM_PGFREE, 1UL << order);
 		free_one_page(m, z, pfn, order, mt);
 	}
 }
@@ -1677,12 +1703,12 @@ static void free_pages_ok(struct kmm_machine *m, struct kmm_zone *z, unsigned lo
 	if (!free_pages_prepare(m, pfn, order))
 		return;
 	kmm_count_vm_events_cpu(m, cpu, KMM_PGFREE, 1UL << order);
-	free_one_page(m, z, pfn, order, kmm_get_pageblock_migratetype(m, pfn));
+	free_one_page(m, z, pfn, order, kmm_pageblock_mt(m, pfn));
 }
 
 void kmm_free_page_to_buddy(struct kmm_machine *m, unsigned long pfn, unsigned int order)
 {
-	struct kmm_zone *z = kmm_pfn_zone(m, pfn);
+	struct kmm_zone *z = kmm_zone_of(m, pfn);
 
 	if (z)
 		free_pages_ok(m, z, pfn, order, kmm_this_cpu(m));
@@ -1693,8 +1719,8 @@ static void free_the_page(struct kmm_machine *m, struct kmm_zone *z, unsigned lo
 
 void kmm_put_page(struct kmm_machine *m, unsigned long pfn)
 {
-	struct kmm_page *page = kmm_pfn_to_page(m, pfn);
-	struct kmm_zone *z = kmm_pfn_zone(m, pfn);
+	struct kmm_page *page = kmm_page_of(m, pfn);
+	struct kmm_zone *z = kmm_zone_of(m, pfn);
 
 	if (!page || !z)
 		return;
@@ -1705,7 +1731,7 @@ void kmm_put_page(struct kmm_machine *m, unsigned long pfn)
 unsigned long kmm_isolate_free_block(struct kmm_machine *m, struct kmm_zone *z,
 				     unsigned long pfn, unsigned int order)
 {
-	struct kmm_page *page = kmm_pfn_to_page(m, pfn);
+	struct kmm_page *page = kmm_page_of(m, pfn);
 	unsigned int mt = page->mt;
 
 	if (mt != KMM_MIGRATE_ISOLATE) {
@@ -1719,7 +1745,7 @@ unsigned long kmm_isolate_free_block(struct kmm_machine *m, struct kmm_zone *z,
 	kmm_free_list_del(m, z, pfn, order);
 	if (order >= KMM_PAGEBLOCK_ORDER - 1) {
 		for (unsigned long p = pfn; p < pfn + (1UL << order); p += KMM_PAGEBLOCK_NR_PAGES) {
-			enum kmm_migratetype pt = kmm_get_pageblock_migratetype(m, p);
+			enum kmm_migratetype pt = kmm_pageblock_mt(m, p);
 
 			if (pt != KMM_MIGRATE_ISOLATE && pt != KMM_MIGRATE_CMA &&
 			    pt != KMM_MIGRATE_HIGHATOMIC)
@@ -1769,8 +1795,8 @@ static const char *free_misuse(const struct kmm_page *page, unsigned int order, 
 
 int kmm___free_pages(struct kmm_machine *m, unsigned long pfn, unsigned int order)
 {
-	struct kmm_page *page = kmm_pfn_to_page(m, pfn);
-	struct kmm_zone *z = kmm_pfn_zone(m, pfn);
+	struct kmm_page *page = kmm_page_of(m, pfn);
+	struct kmm_zone *z = kmm_zone_of(m, pfn);
 	unsigned int cpu = kmm_this_cpu(m);
 	const char *why;
 	char buf[64];
@@ -1812,14 +1838,14 @@ int kmm_free_pages(struct kmm_machine *m, void *addr, unsigned int order)
 
 int kmm_split_page(struct kmm_machine *m, unsigned long pfn, unsigned int order)
 {
-	struct kmm_page *page = kmm_pfn_to_page(m, pfn);
+	struct kmm_page *page = kmm_page_of(m, pfn);
 
 	if (!page || order >= KMM_MAX_ORDER ||
 	    (kmm_page_flags(page) & (KMM_PG_HEAD | KMM_PG_TAIL | KMM_PG_BUDDY | KMM_PG_PCP)) ||
 	    __atomic_load_n(&page->refcount, __ATOMIC_RELAXED) <= 0 || page->order != order)
 		return -KMM_EINVAL;
 	for (unsigned long i = 1; i < 1UL << order; i++)
-		__atomic_store_n(&kmm_pfn_to_page(m, pfn + i)->refcount, 1, __ATOMIC_RELAXED);
+		__atomic_store_n(&kmm_page_of(m, pfn + i)->refcount, 1, __ATOMIC_RELAXED);
 	page->order = 0;
 	return 0;
 }
@@ -1913,8 +1939,8 @@ bool kmm_pcp_validate(const struct kmm_machine *m, const struct kmm_zone *z, uns
 		u64 prev = KMM_PFN_NONE, p = pcp->lists[pi].head;
 		unsigned long n = 0;
 
-		for (; p != KMM_PFN_NONE; prev = p, p = kmm_pfn_to_page(m, (unsigned long)p)->next) {
-			const struct kmm_page *pg = kmm_pfn_to_page(m, (unsigned long)p);
+		for (; p != KMM_PFN_NONE; prev = p, p = kmm_page_of(m, (unsigned long)p)->next) {
+			const struct kmm_page *pg = kmm_page_of(m, (unsigned long)p);
 			u16 f = pg ? kmm_page_flags(pg) : 0;
 
 			if (!pg || pg->prev != prev || !(f & KMM_PG_PCP) ||

@@ -986,12 +986,37 @@ u64 kmm_pfn_to_page_phys(const struct kmm_machine *m, unsigned long pfn)
 	return sp_vmemmap_walk(m, s->vmemmap + (u64)pfn * s->page_struct_size, &left);
 }
 
+/* section_zone[]'s entry for the section at @pfn: the one zone that spans all of it, else 0 */
+static u16 sp_section_zone(const struct kmm_machine *m, unsigned long pfn)
+{
+	unsigned long end = pfn + KMM_PAGES_PER_SECTION;
+	u16 id = 0;
+
+	for (int nid = 0; nid < KMM_MAX_NUMNODES; nid++) {
+		if (!m->node[nid].online)
+			continue;
+		for (unsigned int i = 0; i < m->zone_layout.nr; i++) {
+			const struct kmm_zone *z = &m->node[nid].zones[i];
+			unsigned long zs = z->zone_start_pfn, ze = zs + z->spanned_pages;
+
+			if (!z->spanned_pages || ze <= pfn || zs >= end)
+				continue;
+			if (id || zs > pfn || ze < end)
+				return 0; /* shared, or only part of the section */
+			id = (u16)(nid * KMM_MAX_NR_ZONES + (int)i + 1);
+		}
+	}
+	return id;
+}
+
 void kmm_sparse_cache_memmap(struct kmm_machine *m)
 {
 	struct kmm_sparse *s = &m->sparse;
 	const u64 bytes = KMM_PAGES_PER_SECTION * s->page_struct_size;
 
 	kmm_memset(s->memmap_host, 0, sizeof(s->memmap_host));
+	kmm_memset(s->usemap_host, 0, sizeof(s->usemap_host));
+	kmm_memset(s->section_zone, 0, sizeof(s->section_zone));
 	if (!m->kernel.sparsemem_vmemmap || !m->env.phys_to_virt)
 		return;
 	for (unsigned long nr = 0; nr < KMM_SPARSE_MEMMAP_CACHE && nr < s->nr_mem_sections; nr++) {
@@ -1010,6 +1035,10 @@ void kmm_sparse_cache_memmap(struct kmm_machine *m)
 		last = m->env.phys_to_virt(m->env.opaque, pa + bytes - 1);
 		if (first && last == first + bytes - 1)
 			s->memmap_host[nr] = first;
+		pa = kmm_sparse_pageblock_flags_phys(m, pfn);
+		if (pa)
+			s->usemap_host[nr] = m->env.phys_to_virt(m->env.opaque, pa);
+		s->section_zone[nr] = sp_section_zone(m, pfn);
 	}
 }
 

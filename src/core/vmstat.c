@@ -20,23 +20,86 @@
 
 _Static_assert(KMM_VMSTAT_CPUS == KMM_PCP_MAX_CPUS, "counters are kept per page-allocator CPU");
 
+/*
+ * What the per-CPU lists of pcp slot @slot counted of @stat, on CPU @cpu
+ * or (@cpu == KMM_PCP_MAX_CPUS) on every CPU.
+ */
+static unsigned long pcp_stat(const struct kmm_machine *m, unsigned int slot,
+			      enum kmm_pcp_stat stat, unsigned int cpu)
+{
+	unsigned int c0 = cpu < KMM_PCP_MAX_CPUS ? cpu : 0;
+	unsigned int c1 = cpu < KMM_PCP_MAX_CPUS ? cpu + 1 : KMM_PCP_MAX_CPUS;
+	unsigned long n = 0;
+
+	for (unsigned int c = c0; c < c1; c++)
+		n += __atomic_load_n(&m->page_alloc.pcp[slot][c].stat[stat], __ATOMIC_RELAXED);
+	return n;
+}
+
+/* @stat over every zone's lists */
+static unsigned long pcp_stat_all(const struct kmm_machine *m, enum kmm_pcp_stat stat,
+				  unsigned int cpu)
+{
+	unsigned int slots = atomic_load_explicit(&m->page_alloc.nr_pcp_slots,
+						  memory_order_acquire);
+	unsigned long n = 0;
+
+	for (unsigned int s = 0; s < slots && s < KMM_PCP_MAX_ZONES; s++)
+		n += pcp_stat(m, s, stat, cpu);
+	return n;
+}
+
+/* the per-CPU lists' share of event @item, 0 for the events they do not count */
+static unsigned long pcp_event(const struct kmm_machine *m, enum kmm_vm_event item,
+			       unsigned int cpu)
+{
+	switch (item) {
+	case KMM_PGFREE: return pcp_stat_all(m, KMM_PCP_PGFREE, cpu);
+	case KMM_NUMA_HIT: return pcp_stat_all(m, KMM_PCP_NUMA_HIT, cpu);
+	case KMM_NUMA_MISS: return pcp_stat_all(m, KMM_PCP_NUMA_MISS, cpu);
+	case KMM_NUMA_FOREIGN: return pcp_stat_all(m, KMM_PCP_NUMA_FOREIGN, cpu);
+	case KMM_NUMA_LOCAL: return pcp_stat_all(m, KMM_PCP_NUMA_LOCAL, cpu);
+	case KMM_NUMA_OTHER: return pcp_stat_all(m, KMM_PCP_NUMA_OTHER, cpu);
+	default: return 0;
+	}
+}
+
 unsigned long kmm_vm_event_count(const struct kmm_machine *m, enum kmm_vm_event item)
 {
-	unsigned long n = 0;
+	unsigned long n;
 
 	if ((unsigned int)item >= KMM_NR_VM_EVENTS)
 		return 0;
+	n = pcp_event(m, item, KMM_PCP_MAX_CPUS);
 	for (unsigned int c = 0; c < KMM_VMSTAT_CPUS; c++)
 		n += atomic_load_explicit(&m->page_alloc.vmstat.cpu[c].ev[item],
 					  memory_order_relaxed);
 	return n;
 }
 
+unsigned long kmm_vm_cpu_event_count(const struct kmm_machine *m, unsigned int cpu,
+				     enum kmm_vm_event item)
+{
+	if ((unsigned int)item >= KMM_NR_VM_EVENTS || cpu >= KMM_VMSTAT_CPUS)
+		return 0;
+	return pcp_event(m, item, cpu) +
+	       atomic_load_explicit(&m->page_alloc.vmstat.cpu[cpu].ev[item], memory_order_relaxed);
+}
+
 unsigned long kmm_vm_pgalloc_count(const struct kmm_machine *m, unsigned int zi)
 {
 	unsigned long n = 0;
 
-	for (unsigned int c = 0; zi < KMM_MAX_NR_ZONES && c < KMM_VMSTAT_CPUS; c++)
+	if (zi >= KMM_MAX_NR_ZONES)
+		return 0;
+	for (unsigned int nid = 0; nid < KMM_MAX_NUMNODES; nid++) {
+		unsigned int s = atomic_load_explicit(&m->page_alloc.pcp_slot[nid][zi],
+						      memory_order_acquire);
+
+		if (s)
+			n += pcp_stat(m, s - 1, KMM_PCP_PGALLOC, KMM_PCP_MAX_CPUS);
+	}
+	for (unsigned int c = 0; c < KMM_VMSTAT_CPUS; c++)
 		n += atomic_load_explicit(&m->page_alloc.vmstat.cpu[c].pgalloc[zi],
 					  memory_order_relaxed);
 	return n;
