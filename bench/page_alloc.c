@@ -10,6 +10,8 @@
  *   pairs  one thread: allocate and free at once, N times (ns per pair)
  *   p/c    two threads: one allocates and pushes through a ring, the other
  *          pops and frees (kmm: CPU 0 allocates, CPU 1 frees), ns per block
+ *   2x     two threads, each on its own CPU, run the 4 KiB pairs at once
+ *          (ns per pair per thread: the pairs figure when it scales)
  *   frag   one thread: a table of 4096 slots; each step frees a random
  *          slot's block and allocates a new one of a random size (4 KiB
  *          70%, 32 KiB 25%, 2 MiB 5%), ns per step (free + alloc)
@@ -258,18 +260,28 @@ static void bind_cpu(const struct alloc_ops *a, unsigned int cpu)
 	}
 }
 
-/* (a) alloc + free pairs: ns per pair, < 0 on an allocation failure */
-static double bench_pairs(const struct alloc_ops *a, unsigned int sz, unsigned long n)
+/*
+ * @n alloc + free pairs on CPU @cpu after a warm-up (and, with @start,
+ * after every one of @nr_threads threads is warm): the seconds they took,
+ * < 0 on an allocation failure.
+ */
+static double pairs_loop(const struct alloc_ops *a, unsigned int sz, unsigned long n,
+			 unsigned int cpu, atomic_uint *start, unsigned int nr_threads)
 {
 	double t;
 
-	bind_cpu(a, 0);
+	bind_cpu(a, cpu);
 	for (unsigned long i = 0; i < n / 16 + 1; i++) { /* warm up */
 		uintptr_t h = do_alloc(a, sz);
 
 		if (!h)
 			return -1;
 		do_free(a, h, sz);
+	}
+	if (start) {
+		atomic_fetch_add(start, 1);
+		while (atomic_load(start) < nr_threads)
+			;
 	}
 	t = now();
 	for (unsigned long i = 0; i < n; i++) {
@@ -279,7 +291,53 @@ static double bench_pairs(const struct alloc_ops *a, unsigned int sz, unsigned l
 			return -1;
 		do_free(a, h, sz);
 	}
-	return (now() - t) * 1e9 / (double)n;
+	return now() - t;
+}
+
+/* (a) alloc + free pairs: ns per pair, < 0 on an allocation failure */
+static double bench_pairs(const struct alloc_ops *a, unsigned int sz, unsigned long n)
+{
+	double t = pairs_loop(a, sz, n, 0, NULL, 1);
+
+	return t < 0 ? -1 : t * 1e9 / (double)n;
+}
+
+/*
+ * (a') the same pairs on two threads at once, each on its own CPU: ns per
+ * pair on each thread (their mean); equal to (a) when the allocator scales.
+ */
+struct pairs_thread {
+	const struct alloc_ops *a;
+	unsigned int sz, cpu;
+	unsigned long n;
+	atomic_uint *start;
+	double seconds;
+};
+
+static void *pairs_thread_run(void *p)
+{
+	struct pairs_thread *pt = p;
+
+	pt->seconds = pairs_loop(pt->a, pt->sz, pt->n, pt->cpu, pt->start, 2);
+	return NULL;
+}
+
+static double bench_pairs2(const struct alloc_ops *a, unsigned int sz, unsigned long n)
+{
+	atomic_uint start = 0;
+	struct pairs_thread pt[2];
+	pthread_t th;
+
+	for (unsigned int i = 0; i < 2; i++)
+		pt[i] = (struct pairs_thread){ a, sz, i, n, &start, -1 };
+	if (pthread_create(&th, NULL, pairs_thread_run, &pt[1]))
+		return -1;
+	pairs_thread_run(&pt[0]);
+	pthread_join(th, NULL);
+	bind_cpu(a, 0);
+	if (pt[0].seconds < 0 || pt[1].seconds < 0)
+		return -1;
+	return (pt[0].seconds + pt[1].seconds) / 2 * 1e9 / (double)n;
 }
 
 /* (b) producer/consumer through a single-producer single-consumer ring */
@@ -393,11 +451,11 @@ out:
 
 /* ------------------------------------------------------------------ runs */
 
-#define NR_ROWS (2 * NR_SIZES + 1)
+#define NR_ROWS (2 * NR_SIZES + 2)
 
 static const unsigned long base_n[NR_SIZES] = { 2000000, 1000000, 200000 };
 
-/* every workload for allocator @a: out[sz] pairs, out[3 + sz] p/c, out[6] frag */
+/* every workload for allocator @a: out[sz] pairs, out[3 + sz] p/c, out[6] frag, out[7] pairs x2 */
 static void run_all(const struct alloc_ops *a, double scale, double out[NR_ROWS])
 {
 	for (unsigned int sz = 0; sz < NR_SIZES; sz++) {
@@ -407,6 +465,7 @@ static void run_all(const struct alloc_ops *a, double scale, double out[NR_ROWS]
 		out[NR_SIZES + sz] = bench_prodcons(a, sz, n / 2);
 	}
 	out[2 * NR_SIZES] = bench_frag(a, (unsigned long)(500000 * scale) + 1);
+	out[2 * NR_SIZES + 1] = bench_pairs2(a, 0, (unsigned long)((double)base_n[0] * scale) + 1);
 }
 
 /*
@@ -489,7 +548,7 @@ int main(int argc, char **argv)
 	double scale = 1.0, ns[NR_ALLOCS][NR_ROWS];
 	static const char *const row_name[NR_ROWS] = { "pairs 4K", "pairs 32K", "pairs 2M",
 						       "p/c   4K", "p/c   32K", "p/c   2M",
-						       "frag  mix" };
+						       "frag  mix", "2x pairs 4K" };
 	struct kmm_physmem *pm = NULL;
 
 	for (int i = 1; i < argc; i++) {
@@ -534,15 +593,16 @@ int main(int argc, char **argv)
 	}
 
 	printf("\nns per op (pairs: alloc+free; p/c: one block allocated on CPU 0 and freed on "
-	       "CPU 1; frag: free+alloc)\n");
-	printf("%-10s", "workload");
+	       "CPU 1; frag: free+alloc;\n2x pairs: pairs on CPUs 0 and 1 at once, per thread: equal "
+	       "to pairs 4K when it scales)\n");
+	printf("%-11s", "workload");
 	for (int a = 0; a < NR_ALLOCS; a++)
 		printf(" %10s", allocs[a].name);
 	for (int a = 1; a < NR_ALLOCS; a++)
 		printf(" %9s/%s", "kmm", allocs[a].name);
 	printf("\n");
 	for (int r = 0; r < NR_ROWS; r++) {
-		printf("%-10s", row_name[r]);
+		printf("%-11s", row_name[r]);
 		for (int a = 0; a < NR_ALLOCS; a++)
 			if (ns[a][r] < 0)
 				printf(" %10s", "-");

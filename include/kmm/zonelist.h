@@ -105,8 +105,13 @@ struct kmm_zone *kmm_zoneref_zone(struct kmm_machine *m, const struct kmm_zonere
  * __kmm_next_zones_zonelist - the first index >= @i of @zl whose zone index
  * is <= @highest_zoneidx, or @zl->nr when none is left (next_zones_zonelist()).
  */
-unsigned int __kmm_next_zones_zonelist(const struct kmm_zonelist *zl, unsigned int i,
-				       int highest_zoneidx);
+static inline unsigned int __kmm_next_zones_zonelist(const struct kmm_zonelist *zl,
+						     unsigned int i, int highest_zoneidx)
+{
+	while (i < zl->nr && (int)zl->ref[i].zone_idx > highest_zoneidx)
+		i++;
+	return i;
+}
 
 /*
  * kmm_for_each_zone_zonelist - every zone of @zl at or below @highidx, in

@@ -160,7 +160,9 @@ static unsigned int gfp_pfmemalloc_flags(const struct kmm_machine *m, gfp_t gfp)
 
 static unsigned int nr_pcp_cpus(const struct kmm_machine *m)
 {
-	return KMM_MIN(kmm_num_online_cpus(m), (unsigned int)KMM_PCP_MAX_CPUS);
+	unsigned int online = m->nr_online_cpus ? m->nr_online_cpus : 1; /* num_online_cpus() */
+
+	return KMM_MIN(online, (unsigned int)KMM_PCP_MAX_CPUS);
 }
 
 int kmm_set_this_cpu(struct kmm_machine *m, unsigned int cpu)
@@ -183,7 +185,7 @@ unsigned int kmm_this_cpu(const struct kmm_machine *m)
 /* numa_node_id(): the CPU's node when it is online, else the first online node */
 static int cpu_node(const struct kmm_machine *m, unsigned int cpu)
 {
-	int nid = m->percpu.ready ? kmm_early_cpu_to_node(m, cpu) : 0;
+	int nid = m->percpu.ready && cpu < m->percpu.nr_cpu_ids ? m->percpu.cpu_node[cpu] : 0;
 
 	if (nid >= 0 && nid < KMM_MAX_NUMNODES && m->node[nid].online)
 		return nid;

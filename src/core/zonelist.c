@@ -245,14 +245,6 @@ struct kmm_zone *kmm_zoneref_zone(struct kmm_machine *m, const struct kmm_zonere
 	return &m->node[z->nid].zones[z->zone_idx];
 }
 
-unsigned int __kmm_next_zones_zonelist(const struct kmm_zonelist *zl, unsigned int i,
-				       int highest_zoneidx)
-{
-	while (i < zl->nr && (int)zl->ref[i].zone_idx > highest_zoneidx)
-		i++;
-	return i;
-}
-
 /* managed pages beyond the high watermark (boost included), 0 below it */
 static unsigned long pages_beyond_high(const struct kmm_zone *z)
 {
