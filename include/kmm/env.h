@@ -56,6 +56,16 @@ typedef int32_t s32;
  *                allocator's smp_processor_id()); NULL: every thread is CPU 0.
  * @set_this_cpu: bind the calling host thread to CPU @cpu (the hosted port
  *                keeps it in a thread-local); needed by kmm_set_this_cpu().
+ * @wake_kswapd:  when set, node @nid has a kswapd thread of the host's
+ *                (kmm/vmscan.h): kmm_wakeup_kswapd() records the work and
+ *                calls it, with @kswapd_cookie, once per wake-up (when no
+ *                work was pending), and allocating threads never run
+ *                kswapd's work themselves; the thread calls
+ *                kmm_kswapd_run_node() and sleeps again.  Called from any
+ *                allocating thread, kswapd's own included, with no kmm lock
+ *                held; it must not allocate or call back into kmm.  NULL:
+ *                the synchronous model (the work runs in a later request
+ *                that may sleep, or in kmm_kswapd_run()).
  */
 struct memblock;
 struct memblock_trace_event;
@@ -70,6 +80,8 @@ struct kmm_env {
 	void *memblock_trace_cookie;
 	unsigned int (*this_cpu)(void *opaque);
 	void (*set_this_cpu)(void *opaque, unsigned int cpu);
+	void (*wake_kswapd)(void *cookie, int nid);
+	void *kswapd_cookie;
 };
 
 #endif /* KMM_ENV_H */

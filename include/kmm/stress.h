@@ -10,6 +10,7 @@
  * kmm_stress_result is what a finished run measured.
  *
  * Lifecycle:
+ *   [kmm_stress_cma_hook()/kmm_stress_contig_range_hook() -> cfg.contig]
  *   kmm_stress_buffer_size() -> the caller allocates that many bytes
  *   kmm_stress_init()        -> drains the per-CPU lists, counts the free
  *                               pages, sizes the tables, sets
@@ -32,6 +33,11 @@
  *     order-9 THP-like compound pages, short-lived GFP_KERNEL compound
  *     buffers of orders 4..10, GFP_ATOMIC bursts of 8..64 allocations, and
  *     contiguous ranges through the contig hook when one is given);
+ *   - the order-0 movable pages, and the pages of half the movable blocks
+ *     of orders 1..3 (split), are registered movable (kmm/compaction.h):
+ *     other workers' contiguous allocations and compaction migrate them
+ *     while they are held (struct kmm_stress_slot says how the owner and
+ *     the callback agree on where a page is);
  *   - each class allocates while its share of the thread's page budget
  *     (fill_percent of the free pages at init, split over the threads) is
  *     not used up, with probability 5/8 per step, else frees a random
@@ -59,6 +65,7 @@
 
 #include <stdatomic.h>
 
+#include <kmm/cma.h>
 #include <kmm/env.h>
 #include <kmm/mmzone.h>
 #include <kmm/page_alloc.h>
@@ -98,13 +105,36 @@ struct kmm_stress_config {
 	struct kmm_stress_contig_hook contig;
 };
 
-/* one block a thread holds: [pfn, pfn + nr_pages), allocated as @kind */
+#define KMM_STRESS_NO_SLOT 0xffffffffu
+
+/*
+ * one block a thread holds: [pfn, pfn + nr_pages), allocated as @kind.
+ * A movable page (registered with kmm_set_page_movable()) has @slot set:
+ * its pfn lives in the owner's slots[slot], which migrations update, and
+ * @pfn is not used; every other block has slot == KMM_STRESS_NO_SLOT.
+ */
 struct kmm_stress_block {
 	u64 pfn;
-	u32 nr_pages; /* 2^order, or the contig run's length */
+	u32 slot;     /* index in the owner's slots[], or KMM_STRESS_NO_SLOT */
+	u16 nr_pages; /* 2^order, or the contig run's length (<= 1024) */
 	u8 order;     /* the order to free with (0 for split pages) */
 	u8 kind;      /* enum kmm_stress_kind (stress.c) */
-	u16 unused;
+};
+
+/*
+ * struct kmm_stress_slot - where a movable page of the workload is now.
+ * The page's migrate callback gets the slot as its priv and switches @pfn
+ * from the old to the new pfn with one compare-and-swap, on whichever
+ * thread migrates; the owner takes the page out with an exchange (to a
+ * free-slot value) before it unregisters and frees or hands it over, so a
+ * callback that comes later finds another value and refuses.  A free slot
+ * holds KMM_STRESS_SLOT_FREE | the next free slot's index (no pfn has that
+ * bit).  @owner: the thread whose migrated counter the callback bumps.
+ */
+#define KMM_STRESS_SLOT_FREE (1ULL << 63)
+struct kmm_stress_slot {
+	_Atomic u64 pfn;
+	struct kmm_stress_thread *owner;
 };
 
 /* a table of blocks: blk[0, nr) are held, nr <= cap; pages = sum of their nr_pages */
@@ -122,8 +152,13 @@ struct kmm_stress_table {
 struct kmm_stress_thread {
 	u64 rng;                      /* xorshift64* state, never 0 */
 	struct kmm_stress_table live[2]; /* [0] long-lived, [1] short-lived */
+	struct kmm_stress_slot *slots; /* [0, nr_slots): its movable pages, see above */
+	u32 nr_slots, free_slot;      /* free_slot: first free slot, or KMM_STRESS_NO_SLOT */
 	unsigned int burst;           /* GFP_ATOMIC allocations left in the current burst */
 	u64 ops, allocs, alloc_failures, frees, handoffs, split_pages;
+	u64 movable_pages;            /* pages it registered movable */
+	u64 contig_ok, contig_busy, contig_nomem, contig_pages; /* contig hook calls */
+	atomic_ulong migrated;        /* its pages migrated (bumped by the migrating thread) */
 	struct kmm_spinlock inbox_lock;
 	unsigned int inbox_head;
 	atomic_uint inbox_nr;         /* written under inbox_lock, peeked at without it */
@@ -145,6 +180,12 @@ struct kmm_stress_barrier {
 
 struct kmm_stress_result {
 	u64 ops, allocs, alloc_failures, frees, handoffs, split_pages;
+	u64 movable_pages;           /* order-0 pages registered movable */
+	u64 migrated;                /* ... of which migrated (callbacks that said yes) */
+	u64 contig_ok;               /* contig hook allocations that succeeded */
+	u64 contig_busy;             /* ... that failed -KMM_EBUSY ("PFNs busy") */
+	u64 contig_nomem;            /* ... that failed -KMM_ENOMEM */
+	u64 contig_pages;            /* pages the successful ones gave */
 	unsigned int threads;
 	unsigned int validations;    /* validation rounds run, the final one included */
 	bool validate_ok;            /* every validation passed and no error happened */
@@ -172,6 +213,68 @@ struct kmm_stress {
 	struct kmm_stress_result result; /* written by the serial steps only */
 	struct kmm_stress_thread thread[KMM_STRESS_MAX_THREADS];
 };
+
+/*
+ * Built-in contig hooks (stress_contig.c): the policies `kmm stress
+ * --contig` offers.  The hook's ctx is a struct kmm_stress_contig the
+ * caller keeps for the whole run; the hook may be called from every worker
+ * at once.
+ *
+ *   CMA    cma_alloc() of the run's length (no alignment) from the
+ *          machine's active CMA areas, tried in turn from a rotating first
+ *          one; cma_release() to give it back.  Needs a kernel built with
+ *          CONFIG_CMA and an area (arm64's default one, cma=, a reusable
+ *          shared-dma-pool); the Debian amd64 6.1 kernel has no CONFIG_CMA.
+ *   RANGE  alloc_contig_range(MIGRATE_MOVABLE) of the run's length at a
+ *          random start aligned to the run's size rounded up to a power of
+ *          two (so the range lies in one pageblock), in a random zone among
+ *          ZONE_NORMAL, ZONE_HIGHMEM and ZONE_MOVABLE (weighted by their
+ *          spanned pages; ZONE_DMA32 when none of those has pages), up to
+ *          KMM_STRESS_RANGE_TRIES places before it reports "PFNs busy"
+ *          (-KMM_EBUSY); free_contig_range() to give it back.
+ */
+enum kmm_stress_contig_policy {
+	KMM_STRESS_CONTIG_NONE,
+	KMM_STRESS_CONTIG_CMA,
+	KMM_STRESS_CONTIG_RANGE,
+};
+
+#define KMM_STRESS_RANGE_TRIES 4
+
+struct kmm_stress_contig {
+	enum kmm_stress_contig_policy policy;
+	unsigned int nr;              /* CMA: areas in area[]; RANGE: zones in zone[] */
+	unsigned int area[KMM_CMA_AREAS]; /* CMA: indexes of active areas in m->cma_areas */
+	struct {
+		unsigned long start, end; /* RANGE: pageblock-aligned pfns [start, end) of a zone */
+	} zone[KMM_MAX_NUMNODES * KMM_MAX_NR_ZONES];
+	unsigned long total;          /* RANGE: sum of end - start */
+	u64 seed;
+	atomic_ullong seq;            /* calls so far: each picks with splitmix(seed ^ seq) */
+};
+
+/* kmm_stress_machine_has_cma - @m has at least one active CMA area it can allocate from */
+bool kmm_stress_machine_has_cma(struct kmm_machine *m);
+
+/*
+ * kmm_stress_cma_hook - fill @hook (and @ctx, its state) with the CMA
+ * policy.  Makes every active area's bitmap now (its pages come from the
+ * page allocator: call this before kmm_stress_init(), which counts the
+ * free pages).  Returns 0, or -KMM_ENOTSUP with @err saying why: the kernel
+ * has no CONFIG_CMA, the environment no direct map, or the machine no
+ * active CMA area; -KMM_ENOMEM when a bitmap cannot be allocated.
+ */
+int kmm_stress_cma_hook(struct kmm_machine *m, struct kmm_stress_contig *ctx,
+			struct kmm_stress_contig_hook *hook, char *err, size_t errlen);
+
+/*
+ * kmm_stress_contig_range_hook - fill @hook (and @ctx) with the RANGE
+ * policy, its random picks seeded with @seed.  Returns 0, or -KMM_EINVAL
+ * with @err when the machine has no zone with a whole pageblock to pick
+ * from.
+ */
+int kmm_stress_contig_range_hook(struct kmm_machine *m, u64 seed, struct kmm_stress_contig *ctx,
+				 struct kmm_stress_contig_hook *hook, char *err, size_t errlen);
 
 /*
  * kmm_stress_buffer_size - bytes of the table buffer kmm_stress_init()

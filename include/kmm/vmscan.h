@@ -20,18 +20,33 @@
  * __GFP_DIRECT_RECLAIM) runs the shrinkers at priority 12 (DEF_PRIORITY),
  * 11, ... 0 until SWAP_CLUSTER_MAX (32) pages were freed.
  *
- * kswapd: Linux wakes a kernel thread per node.  kmm has no threads of its
- * own, so a wake-up records the request on the node (the order and the
- * highest zone) and the pass (balance_pgdat: shrink until a zone is above
- * its high watermark, boost included, then drop the boost) runs
- * synchronously:
- *   - in the waking thread, when its request may reclaim directly
- *     (__GFP_DIRECT_RECLAIM: it may sleep, so it may also run kswapd's
- *     work) and it is not itself inside reclaim;
- *   - otherwise (GFP_ATOMIC, GFP_NOWAIT, allocations made by shrinkers) the
- *     work stays pending until the next such request or until the host
- *     calls kmm_kswapd_run() from a thread of its choice (a "kswapd"
- *     thread, a timer, the end of a batch).
+ * kswapd: Linux has a kernel thread per node that sleeps until an
+ * allocation below the low watermark (or a boosted one) wakes it, unless
+ * the node is already balanced for the order and zone asked for or is
+ * hopeless (KMM_MAX_RECLAIM_RETRIES passes in a row freed nothing, until a
+ * reclaim somewhere frees pages again).  A wake-up records the work on the
+ * node (the largest order and the highest zone asked for); a pass
+ * (balance_pgdat) takes it and shrinks until a zone is above its high
+ * watermark, boost included, then takes back the boost the zones had when
+ * it began.  kmm runs the pass in one of two models:
+ *
+ *   - synchronous (the default, for freestanding users; env.wake_kswapd is
+ *     NULL): kmm has no threads of its own, so the pass runs
+ *       - in the waking thread, when its request may reclaim directly
+ *         (__GFP_DIRECT_RECLAIM: it may sleep, so it may also run kswapd's
+ *         work) and it is not itself inside reclaim;
+ *       - otherwise (GFP_ATOMIC, GFP_NOWAIT, allocations made by shrinkers)
+ *         the work stays pending until the next such request or until the
+ *         host calls kmm_kswapd_run() from a thread of its choice (a timer,
+ *         the end of a batch).
+ *   - threaded (env.wake_kswapd set, e.g. by kmm_hosted_kswapd_start(),
+ *     kmm/hosted_kswapd.h): the host runs a thread per node.  A wake-up that
+ *     finds no work pending calls env.wake_kswapd(cookie, nid) once; no
+ *     allocating thread runs the pass.  The woken thread calls
+ *     kmm_kswapd_run_node(), which runs one pass and, while the node is
+ *     still unbalanced for that work and not hopeless, leaves the work
+ *     pending and wakes the thread again (kswapd_try_to_sleep); then it
+ *     sleeps until the next wake-up.
  * Either way the shrinkers never run inside an atomic request, as in Linux.
  *
  * Threads: shrinkers run on the calling thread, with no kmm lock held.
@@ -139,15 +154,34 @@ unsigned long kmm_try_to_free_pages(struct kmm_machine *m, gfp_t gfp, unsigned i
  * @order request up to zone @highest_zoneidx.  Nothing happens when a zone
  * of the node already meets its high watermark (and none is boosted) or
  * the node failed KMM_MAX_RECLAIM_RETRIES times.  Records the work; see
- * above for when it runs.
+ * above for when it runs (with env.wake_kswapd set, the hook is called
+ * when no work was pending on the node).
  */
 void kmm_wakeup_kswapd(struct kmm_machine *m, int nid, unsigned int order, int highest_zoneidx);
 
 /*
  * kmm_kswapd_run - run every pending kswapd pass now, on the calling thread
- * (no kmm lock may be held).  Returns the pages the passes freed.
+ * (no kmm lock may be held), one pass per node; a node whose pass another
+ * thread runs (its kswapd thread, in the threaded model) is skipped.
+ * Returns the pages the passes freed.
  */
 unsigned long kmm_kswapd_run(struct kmm_machine *m);
+
+/*
+ * kmm_kswapd_run_node - the body of node @nid's kswapd thread (threaded
+ * model, see above): when a wake-up left work pending on @nid and no other
+ * thread runs its pass, run one pass on the calling thread (no kmm lock may
+ * be held; the thread should be bound to a CPU of the node that no
+ * allocating thread uses, as the reclaim state and the progress count are
+ * per CPU).  If the node is still unbalanced for that work and not
+ * hopeless, the work is pending again and env.wake_kswapd is called for
+ * @nid.  Returns the pages the pass freed; 0 when there was nothing to do,
+ * @nid is not an online node or the calling CPU is inside reclaim.
+ */
+unsigned long kmm_kswapd_run_node(struct kmm_machine *m, int nid);
+
+/* kmm_kswapd_idle - no node has kswapd work pending or a pass running */
+bool kmm_kswapd_idle(const struct kmm_machine *m);
 
 /* kmm_kswapd_pending - true while some node has a kswapd wake-up waiting */
 bool kmm_kswapd_pending(const struct kmm_machine *m);

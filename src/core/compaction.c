@@ -112,6 +112,13 @@ void kmm_putback_movable_page(struct kmm_machine *m, unsigned long pfn)
  * registration and free @old (its owner's reference and ours).  On
  * failure @new is the caller's to free and @old is put back.  Returns 0
  * or the owner's error (-KMM_EBUSY when the owner is gone).
+ *
+ * Once ops->migrate returned 0 the owner holds @new and may free it at
+ * once, on another CPU.  So everything that touches @new's descriptor
+ * happens before the callback: @new gets the registration, the isolated
+ * mark (no other migration takes it meanwhile) and a reference of ours;
+ * after the callback only that mark is cleared and our reference dropped,
+ * which frees @new if its owner already did.
  */
 int kmm_migrate_one(struct kmm_machine *m, unsigned long old, unsigned long new)
 {
@@ -129,18 +136,26 @@ int kmm_migrate_one(struct kmm_machine *m, unsigned long old, unsigned long new)
 	}
 	if (src && dst)
 		kmm_memcpy(dst, src, KMM_PAGE_SIZE);
+	__atomic_store_n(&np->next, (u64)(uintptr_t)ops, __ATOMIC_RELAXED);
+	__atomic_store_n(&np->prev, (u64)(uintptr_t)priv, __ATOMIC_RELAXED);
+	__atomic_add_fetch(&np->refcount, 1, __ATOMIC_RELAXED);
+	__atomic_fetch_or(&np->flags, (u16)(KMM_PG_MOVABLE | KMM_PG_ISOLATED), __ATOMIC_RELEASE);
 	ret = ops->migrate(m, priv, old, new);
 	if (ret) {
+		kmm_page_flags_clear(np, KMM_PG_MOVABLE | KMM_PG_ISOLATED);
+		__atomic_store_n(&np->next, 0, __ATOMIC_RELAXED);
+		__atomic_store_n(&np->prev, 0, __ATOMIC_RELAXED);
+		__atomic_sub_fetch(&np->refcount, 1, __ATOMIC_RELAXED);
 		kmm_putback_movable_page(m, old);
 		kmm_count_vm_events(m, KMM_PGMIGRATE_FAIL, 1);
 		return ret < 0 ? ret : -KMM_EBUSY;
 	}
-	__atomic_store_n(&np->next, (u64)(uintptr_t)ops, __ATOMIC_RELAXED);
-	__atomic_store_n(&np->prev, (u64)(uintptr_t)priv, __ATOMIC_RELAXED);
-	kmm_page_flags_set(np, KMM_PG_MOVABLE);
-	kmm_page_flags_clear(op, KMM_PG_MOVABLE | KMM_PG_ISOLATED);
+	/* acquire: an owner that registered @old again meanwhile did so before we free it */
+	__atomic_fetch_and(&op->flags, (u16)~(KMM_PG_MOVABLE | KMM_PG_ISOLATED), __ATOMIC_ACQ_REL);
 	if (__atomic_sub_fetch(&op->refcount, 2, __ATOMIC_ACQ_REL) == 0)
 		kmm_free_page_to_buddy(m, old, 0);
+	kmm_page_flags_clear(np, KMM_PG_ISOLATED);
+	kmm_put_page(m, new);
 	kmm_count_vm_events(m, KMM_PGMIGRATE_SUCCESS, 1);
 	return 0;
 }

@@ -714,10 +714,11 @@ static unsigned long rmqueue_buddy(struct kmm_machine *m, struct kmm_zone *z, un
 /*
  * Run the kswapd work a wake-up left pending, when the request may sleep
  * (see kmm/vmscan.h: kswapd runs in the waking thread then, else later).
+ * With a host kswapd thread (env.wake_kswapd) the wake-up went to it.
  */
 static void kswapd_maybe_run(struct kmm_machine *m, gfp_t gfp)
 {
-	if ((gfp & __GFP_DIRECT_RECLAIM) && kmm_kswapd_pending(m))
+	if (!m->env.wake_kswapd && (gfp & __GFP_DIRECT_RECLAIM) && kmm_kswapd_pending(m))
 		kmm_kswapd_run(m);
 }
 
@@ -1815,8 +1816,11 @@ int kmm___free_pages(struct kmm_machine *m, unsigned long pfn, unsigned int orde
 	}
 	if (__atomic_sub_fetch(&page->refcount, 1, __ATOMIC_ACQ_REL) == 0) {
 		free_the_page(m, z, pfn, order, cpu);
-	} else if (!(kmm_page_flags(page) & KMM_PG_HEAD)) {
-		/* someone else holds the first page: the rest of the block goes now */
+	} else if (order && !(kmm_page_flags(page) & KMM_PG_HEAD)) {
+		/*
+		 * Someone else holds the first page: the rest of the block goes
+		 * now (for order 0 there is no rest, and the page is theirs).
+		 */
 		page->order = 0;
 		while (order-- > 0)
 			free_the_page(m, z, pfn + (1UL << order), order, cpu);

@@ -24,9 +24,26 @@
  * Concurrency: a thread's tables, random state and counters are touched by
  * that thread only, except at a barrier's serial step, which runs while
  * every other worker waits (the barrier orders their writes before it).
- * Inboxes are the only shared structure: a ring per thread under a
- * spinlock, pushed to by its neighbour and popped by its owner.
+ * Two structures are shared: the inboxes (a ring per thread under a
+ * spinlock, pushed to by its neighbour and popped by its owner) and the
+ * movable slots.
+ *
+ * Movable pages: every order-0 GFP_HIGHUSER_MOVABLE page the workload holds
+ * (allocated as such, or one of a split order-1..3 movable block) is
+ * registered with kmm_set_page_movable(), its migrate callback's priv being
+ * a slot of its owner (struct kmm_stress_slot).  Another worker's
+ * alloc_contig_range()/cma_alloc() or compaction in an allocation's slow
+ * path may migrate it at any time: the callback then compare-and-swaps the
+ * slot from the old pfn to the new one.  The owner never uses the pfn while
+ * the page is registered; to free the page (or hand it over) it first
+ * exchanges the slot for a free-slot value, which gives the pfn the page is
+ * at now and makes any later callback for it refuse, then unregisters it
+ * (kmm_clear_page_movable()), checks the tag the page carries since its
+ * allocation (a migration that did not copy is caught here) and frees it.
+ * The exchange and the compare-and-swap are acquire-release, so the copy a
+ * successful migration made is visible to the owner.
  */
+#include <kmm/compaction.h>
 #include <kmm/error.h>
 #include <kmm/gfp.h>
 #include <kmm/lib.h>
@@ -38,6 +55,8 @@
 
 _Static_assert(sizeof(struct kmm_stress_block) == 16, "a held block is 16 bytes");
 _Static_assert(KMM_STRESS_FRAG_ORDER < KMM_MAX_ORDER, "the index order is an order");
+_Static_assert((1u << (KMM_MAX_ORDER - 1)) <= 0xffff, "a block's nr_pages fits 16 bits");
+_Static_assert(sizeof(struct kmm_stress_slot) == 16, "a movable slot is 16 bytes");
 
 /* the workload's allocation kinds; each belongs to one class */
 enum kmm_stress_kind {
@@ -63,6 +82,7 @@ enum { CLASS_LONG, CLASS_SHORT };
 #define STRESS_TABLE_SLACK 2048   /* entries beyond the budget: one order-10 block + bursts */
 #define STRESS_CONTIG_MAX 512
 #define STRESS_TAG 0x5354524553530000ULL /* "STRESS" ^ pfn, written in a held block's first page */
+#define STRESS_MOVABLE_SPLIT_MAX 3 /* movable blocks of order 1..3 may be split into pages */
 
 struct kind_info {
 	gfp_t gfp;
@@ -192,16 +212,22 @@ static unsigned long drained_free_pages(struct kmm_machine *m)
 	return kmm_nr_free_pages(m);
 }
 
+/*
+ * One thread's share of the buffer: its two tables, then one movable slot
+ * per short-lived entry (movable pages are only ever short-lived).
+ */
+static size_t thread_buffer_size(const struct kmm_stress_config *cfg, unsigned long free)
+{
+	return ((size_t)class_cap(cfg, free, CLASS_LONG) + class_cap(cfg, free, CLASS_SHORT)) *
+		       sizeof(struct kmm_stress_block) +
+	       (size_t)class_cap(cfg, free, CLASS_SHORT) * sizeof(struct kmm_stress_slot);
+}
+
 size_t kmm_stress_buffer_size(struct kmm_machine *m, const struct kmm_stress_config *cfg)
 {
-	unsigned long free;
-
 	if (!cfg->threads || cfg->threads > KMM_STRESS_MAX_THREADS || !m->zonelists.built)
 		return 0;
-	free = drained_free_pages(m);
-	return (size_t)cfg->threads * ((size_t)class_cap(cfg, free, CLASS_LONG) +
-				       class_cap(cfg, free, CLASS_SHORT)) *
-	       sizeof(struct kmm_stress_block);
+	return (size_t)cfg->threads * thread_buffer_size(cfg, drained_free_pages(m));
 }
 
 static int check_config(struct kmm_machine *m, const struct kmm_stress_config *cfg, char *err,
@@ -234,11 +260,23 @@ static int check_config(struct kmm_machine *m, const struct kmm_stress_config *c
 	return 0;
 }
 
+/* every slot of @th free, chained in index order */
+static void slots_init(struct kmm_stress_thread *th)
+{
+	for (u32 i = 0; i < th->nr_slots; i++) {
+		u32 next = i + 1 < th->nr_slots ? i + 1 : KMM_STRESS_NO_SLOT;
+
+		atomic_init(&th->slots[i].pfn, KMM_STRESS_SLOT_FREE | next);
+		th->slots[i].owner = th;
+	}
+	th->free_slot = th->nr_slots ? 0 : KMM_STRESS_NO_SLOT;
+}
+
 int kmm_stress_init(struct kmm_stress *s, struct kmm_machine *m,
 		    const struct kmm_stress_config *cfg, void *buf, size_t buflen, char *err,
 		    size_t errlen)
 {
-	struct kmm_stress_block *next = buf;
+	char *next = buf;
 	unsigned long free;
 	size_t need;
 	int ret = check_config(m, cfg, err, errlen);
@@ -276,11 +314,15 @@ int kmm_stress_init(struct kmm_stress *s, struct kmm_machine *m,
 		if (!th->rng)
 			th->rng = 1;
 		for (int cls = CLASS_LONG; cls <= CLASS_SHORT; cls++) {
-			th->live[cls].blk = next;
+			th->live[cls].blk = (struct kmm_stress_block *)next;
 			th->live[cls].cap = class_cap(cfg, free, cls);
 			th->live[cls].budget = class_budget(cfg, free, cls);
-			next += th->live[cls].cap;
+			next += (size_t)th->live[cls].cap * sizeof(struct kmm_stress_block);
 		}
+		th->slots = (struct kmm_stress_slot *)next;
+		th->nr_slots = class_cap(cfg, free, CLASS_SHORT);
+		next += (size_t)th->nr_slots * sizeof(struct kmm_stress_slot);
+		slots_init(th);
 	}
 	s->saved_mobility_disabled = m->zonelists.mobility_disabled;
 	if (cfg->no_mobility)
@@ -328,14 +370,110 @@ static void free_block(struct kmm_stress *s, struct kmm_stress_thread *th,
 static void table_push(struct kmm_stress_table *tab, u64 pfn, u32 nr_pages, unsigned int order,
 		       enum kmm_stress_kind kind)
 {
-	tab->blk[tab->nr++] = (struct kmm_stress_block){
-		.pfn = pfn, .nr_pages = nr_pages, .order = (u8)order, .kind = (u8)kind
-	};
+	tab->blk[tab->nr++] = (struct kmm_stress_block){ .pfn = pfn,
+							 .slot = KMM_STRESS_NO_SLOT,
+							 .nr_pages = (u16)nr_pages,
+							 .order = (u8)order,
+							 .kind = (u8)kind };
 	tab->pages += nr_pages;
 }
 
-/* take a random block out of @tab (not empty) */
-static struct kmm_stress_block table_take(struct kmm_stress_thread *th,
+/* ------------------------------------------------------------------ movable pages */
+
+/*
+ * The migrate callback of the workload's movable pages (any thread): the
+ * page of slot @priv moved from @old_pfn to @new_pfn.  Refuses when the
+ * slot no longer holds @old_pfn: its owner took the page out to free it.
+ */
+static int stress_migrate_page(struct kmm_machine *m, void *priv, unsigned long old_pfn,
+			       unsigned long new_pfn)
+{
+	struct kmm_stress_slot *slot = priv;
+	u64 expect = old_pfn;
+
+	(void)m;
+	if (!atomic_compare_exchange_strong_explicit(&slot->pfn, &expect, (u64)new_pfn,
+						     memory_order_acq_rel, memory_order_acquire))
+		return -KMM_EBUSY;
+	atomic_fetch_add_explicit(&slot->owner->migrated, 1, memory_order_relaxed);
+	return 0;
+}
+
+static const struct kmm_movable_ops stress_movable_ops = { .migrate = stress_migrate_page };
+
+/*
+ * Hold the freshly allocated order-0 page @pfn in @tab as a movable page:
+ * tag it, put it in a free slot and register it (the release inside
+ * kmm_set_page_movable() publishes the tag and the slot to the migrating
+ * thread).  Without a free slot, or when the registration is refused, the
+ * page is held as a plain page.  The entry's pfn stays the tag's key.
+ */
+static void push_movable(struct kmm_stress *s, struct kmm_stress_thread *th,
+			 struct kmm_stress_table *tab, unsigned long pfn)
+{
+	u32 i = th->free_slot;
+	struct kmm_stress_block *b;
+	int ret;
+
+	table_push(tab, pfn, 1, 0, SK_MOVABLE);
+	b = &tab->blk[tab->nr - 1];
+	tag_block(s, b);
+	if (i == KMM_STRESS_NO_SLOT)
+		return;
+	th->free_slot = (u32)atomic_load_explicit(&th->slots[i].pfn, memory_order_relaxed);
+	atomic_store_explicit(&th->slots[i].pfn, (u64)pfn, memory_order_relaxed);
+	ret = kmm_set_page_movable(s->m, pfn, &stress_movable_ops, &th->slots[i]);
+	if (ret) {
+		stress_error(s, "set_page_movable pfn %#lx: error %d", pfn, ret);
+		atomic_store_explicit(&th->slots[i].pfn, KMM_STRESS_SLOT_FREE | th->free_slot,
+				      memory_order_relaxed);
+		th->free_slot = i;
+		return;
+	}
+	b->slot = i;
+	th->movable_pages++;
+}
+
+/*
+ * Take @b's page out of its slot before it is freed or handed over: after
+ * the exchange no migration can succeed on it, so the pfn it returns is
+ * where the page stays.  Unregister it, check that the tag written at the
+ * allocation pfn (b->pfn) came along, and re-key the tag to the pfn now so
+ * the block is a plain one again.
+ */
+static void detach_movable(struct kmm_stress *s, struct kmm_stress_thread *th,
+			   struct kmm_stress_block *b)
+{
+	u64 pfn, *tag;
+	int ret;
+
+	if (b->slot == KMM_STRESS_NO_SLOT)
+		return;
+	pfn = atomic_exchange_explicit(&th->slots[b->slot].pfn,
+				       KMM_STRESS_SLOT_FREE | th->free_slot, memory_order_acq_rel);
+	th->free_slot = b->slot;
+	b->slot = KMM_STRESS_NO_SLOT;
+	if (pfn & KMM_STRESS_SLOT_FREE) {
+		stress_error(s, "movable page allocated at pfn %#llx: its slot was free",
+			     (unsigned long long)b->pfn);
+		return;
+	}
+	ret = kmm_clear_page_movable(s->m, (unsigned long)pfn);
+	if (ret)
+		stress_error(s, "clear_page_movable pfn %#llx (allocated at %#llx): error %d",
+			     (unsigned long long)pfn, (unsigned long long)b->pfn, ret);
+	tag = block_tag(s, pfn);
+	if (tag && *tag != (STRESS_TAG ^ b->pfn))
+		stress_error(s, "movable page allocated at pfn %#llx, now at %#llx: tag %#llx lost",
+			     (unsigned long long)b->pfn, (unsigned long long)pfn,
+			     (unsigned long long)*tag);
+	else if (tag)
+		*tag = STRESS_TAG ^ pfn;
+	b->pfn = pfn;
+}
+
+/* take a random block out of @tab (not empty), detached if it was movable */
+static struct kmm_stress_block table_take(struct kmm_stress *s, struct kmm_stress_thread *th,
 					  struct kmm_stress_table *tab)
 {
 	u32 i = rnd_below(th, tab->nr);
@@ -343,6 +481,7 @@ static struct kmm_stress_block table_take(struct kmm_stress_thread *th,
 
 	tab->blk[i] = tab->blk[--tab->nr];
 	tab->pages -= b.nr_pages;
+	detach_movable(s, th, &b);
 	return b;
 }
 
@@ -418,12 +557,18 @@ static void alloc_contig(struct kmm_stress *s, struct kmm_stress_thread *th,
 	th->allocs++;
 	if (ret == -KMM_ENOMEM || ret == -KMM_EBUSY) {
 		th->alloc_failures++;
+		if (ret == -KMM_EBUSY)
+			th->contig_busy++;
+		else
+			th->contig_nomem++;
 		return;
 	}
 	if (ret) {
 		stress_error(s, "contig alloc of %lu pages: error %d", nr, ret);
 		return;
 	}
+	th->contig_ok++;
+	th->contig_pages += nr;
 	table_push(tab, pfn, (u32)nr, 0, SK_CONTIG);
 	tag_block(s, &tab->blk[tab->nr - 1]);
 }
@@ -453,11 +598,20 @@ static void alloc_one(struct kmm_stress *s, struct kmm_stress_thread *th,
 		stress_error(s, "alloc gfp %#x order %u: error %d", ki->gfp, order, ret);
 		return;
 	}
-	if (kind == SK_KERNEL && order && rnd_below(th, 4) == 0) {
+	if (kind == SK_MOVABLE && !order) {
+		push_movable(s, th, tab, pfn);
+		return;
+	}
+	if ((kind == SK_KERNEL && order && rnd_below(th, 4) == 0) ||
+	    (kind == SK_MOVABLE && order <= STRESS_MOVABLE_SPLIT_MAX && rnd_below(th, 2) == 0)) {
 		ret = kmm_split_page(s->m, pfn, order);
 		if (ret)
 			stress_error(s, "split_page pfn %#lx order %u: error %d", pfn, order, ret);
 		for (unsigned long i = 0; !ret && i < (1ul << order); i++) {
+			if (kind == SK_MOVABLE) {
+				push_movable(s, th, tab, pfn + i);
+				continue;
+			}
 			table_push(tab, pfn + i, 1, 0, kind);
 			tag_block(s, &tab->blk[tab->nr - 1]);
 		}
@@ -473,7 +627,7 @@ static void alloc_one(struct kmm_stress *s, struct kmm_stress_thread *th,
 static void free_one(struct kmm_stress *s, struct kmm_stress_thread *th, unsigned int t,
 		     struct kmm_stress_table *tab)
 {
-	struct kmm_stress_block b = table_take(th, tab);
+	struct kmm_stress_block b = table_take(s, th, tab);
 	unsigned int threads = s->cfg.threads;
 
 	if (threads > 1 && rnd_below(th, 8) < STRESS_HANDOFF_EIGHTHS &&
@@ -529,6 +683,7 @@ static void free_everything(struct kmm_stress *s, struct kmm_stress_thread *th)
 		while (tab->nr) {
 			b = tab->blk[--tab->nr];
 			tab->pages -= b.nr_pages;
+			detach_movable(s, th, &b);
 			free_block(s, th, &b);
 		}
 	}
@@ -633,6 +788,8 @@ static void sum_counters(struct kmm_stress *s)
 	struct kmm_stress_result *r = &s->result;
 
 	r->ops = r->allocs = r->alloc_failures = r->frees = r->handoffs = r->split_pages = 0;
+	r->movable_pages = r->migrated = 0;
+	r->contig_ok = r->contig_busy = r->contig_nomem = r->contig_pages = 0;
 	for (unsigned int t = 0; t < s->cfg.threads; t++) {
 		const struct kmm_stress_thread *th = &s->thread[t];
 
@@ -642,6 +799,12 @@ static void sum_counters(struct kmm_stress *s)
 		r->frees += th->frees;
 		r->handoffs += th->handoffs;
 		r->split_pages += th->split_pages;
+		r->movable_pages += th->movable_pages;
+		r->migrated += atomic_load_explicit(&th->migrated, memory_order_relaxed);
+		r->contig_ok += th->contig_ok;
+		r->contig_busy += th->contig_busy;
+		r->contig_nomem += th->contig_nomem;
+		r->contig_pages += th->contig_pages;
 	}
 }
 

@@ -261,11 +261,38 @@ static bool node_balanced(struct kmm_machine *m, int nid, unsigned int order, in
 	return !any;
 }
 
+/*
+ * Record a wake-up's work on @k: the largest order and the highest zone
+ * asked for since the last pass took the work, and that work is pending.
+ * Returns true when no work was pending before (a sleeping kswapd must be
+ * woken; one that is already due will see the new work anyway).
+ */
+static bool kswapd_record(struct kmm_kswapd *k, unsigned int order, int highest_zoneidx)
+{
+	unsigned int cur = atomic_load_explicit(&k->order, memory_order_relaxed);
+	int h = atomic_load_explicit(&k->highest_zoneidx, memory_order_relaxed);
+
+	while (order > cur &&
+	       !atomic_compare_exchange_weak_explicit(&k->order, &cur, order, memory_order_relaxed,
+						      memory_order_relaxed))
+		;
+	while (highest_zoneidx > h &&
+	       !atomic_compare_exchange_weak_explicit(&k->highest_zoneidx, &h, highest_zoneidx,
+						      memory_order_relaxed, memory_order_relaxed))
+		;
+	return !atomic_exchange_explicit(&k->pending, 1, memory_order_acq_rel);
+}
+
+/* hand node @nid's newly pending work to the host's kswapd thread, if it has one */
+static void kswapd_wake_thread(struct kmm_machine *m, int nid)
+{
+	if (m->env.wake_kswapd)
+		m->env.wake_kswapd(m->env.kswapd_cookie, nid);
+}
+
 void kmm_wakeup_kswapd(struct kmm_machine *m, int nid, unsigned int order, int highest_zoneidx)
 {
 	struct kmm_kswapd *k;
-	unsigned int cur;
-	int h;
 
 	if (nid < 0 || nid >= KMM_MAX_NUMNODES || !m->node[nid].online || highest_zoneidx < 0 ||
 	    (unsigned int)highest_zoneidx >= m->zone_layout.nr)
@@ -277,38 +304,38 @@ void kmm_wakeup_kswapd(struct kmm_machine *m, int nid, unsigned int order, int h
 	if (node_balanced(m, nid, order, highest_zoneidx) &&
 	    !node_boosted(m, nid, highest_zoneidx))
 		return;
-	cur = atomic_load_explicit(&k->order, memory_order_relaxed);
-	while (order > cur &&
-	       !atomic_compare_exchange_weak_explicit(&k->order, &cur, order, memory_order_relaxed,
-						      memory_order_relaxed))
-		;
-	h = atomic_load_explicit(&k->highest_zoneidx, memory_order_relaxed);
-	while (highest_zoneidx > h &&
-	       !atomic_compare_exchange_weak_explicit(&k->highest_zoneidx, &h, highest_zoneidx,
-						      memory_order_relaxed, memory_order_relaxed))
-		;
-	atomic_store_explicit(&k->pending, 1, memory_order_release);
+	if (kswapd_record(k, order, highest_zoneidx))
+		kswapd_wake_thread(m, nid);
 }
 
 /*
  * balance_pgdat(): shrink at rising pressure (priority 12 down to 1) until a
- * zone meets its high watermark and the boost has been reclaimed, then
- * drop the boost.  A pass that freed nothing counts as a failure.
+ * zone meets its high watermark and the boost has been reclaimed; then take
+ * back the boost each zone had when the pass began (a boost added while it
+ * ran stays for the next pass, whose wake-up it caused).  A pass that freed
+ * nothing counts as a failure unless it found the node balanced with no
+ * boost to reclaim (so the test comes before the boost is taken back).
  */
 static unsigned long balance_node(struct kmm_machine *m, int nid, unsigned int order, int highest)
 {
 	unsigned long reclaimed = 0, boost = 0, scanned = 0;
+	unsigned long zone_boost[KMM_MAX_NR_ZONES];
 	gfp_t gfp = GFP_KERNEL;
+	bool done = false;
 
 	kmm_count_vm_events(m, KMM_PAGEOUTRUN, 1);
-	for (int zi = 0; zi <= highest; zi++)
-		boost += kmm_read_ulong(&m->node[nid].zones[zi].watermark_boost);
+	for (int zi = 0; zi <= highest; zi++) {
+		zone_boost[zi] = kmm_read_ulong(&m->node[nid].zones[zi].watermark_boost);
+		boost += zone_boost[zi];
+	}
 	for (int prio = KMM_DEF_PRIORITY; prio >= 1; prio--) {
 		bool balanced = node_balanced(m, nid, order, highest);
 		unsigned long freed;
 
-		if (balanced && !boost)
+		if (balanced && !boost) {
+			done = true;
 			break;
+		}
 		freed = shrink_node(m, gfp, nid, prio, &scanned);
 		reclaimed += freed;
 		boost -= KMM_MIN(boost, freed);
@@ -316,22 +343,56 @@ static unsigned long balance_node(struct kmm_machine *m, int nid, unsigned int o
 		if (balanced && !freed)
 			break;
 	}
-	for (int zi = 0; zi <= highest; zi++) {
-		struct kmm_zone *z = &m->node[nid].zones[zi];
-		struct kmm_spinlock *lock = kmm_zone_lock(m, z);
-
-		if (!kmm_read_ulong(&z->watermark_boost))
-			continue;
-		kmm_spin_lock(lock);
-		kmm_write_ulong(&z->watermark_boost, 0);
-		kmm_spin_unlock(lock);
-	}
-	if (!reclaimed && !node_balanced(m, nid, order, highest))
+	if (!reclaimed && !done)
 		atomic_fetch_add_explicit(&m->page_alloc.reclaim.kswapd[nid].failures, 1,
 					  memory_order_relaxed);
+	for (int zi = 0; zi <= highest; zi++) {
+		struct kmm_zone *z = &m->node[nid].zones[zi];
+		struct kmm_spinlock *lock;
+		unsigned long cur;
+
+		if (!zone_boost[zi])
+			continue;
+		lock = kmm_zone_lock(m, z);
+		kmm_spin_lock(lock);
+		cur = kmm_read_ulong(&z->watermark_boost);
+		kmm_write_ulong(&z->watermark_boost, cur - KMM_MIN(cur, zone_boost[zi]));
+		kmm_spin_unlock(lock);
+	}
 	kmm_count_vm_events(m, KMM_PGSCAN_KSWAPD, scanned);
 	kmm_count_vm_events(m, KMM_PGSTEAL_KSWAPD, reclaimed);
 	return reclaimed;
+}
+
+/*
+ * Take node @nid's pending work for a pass: false when none is pending or
+ * another thread runs the node's pass now (one pass per node at a time).
+ * On true the caller runs the pass and then clears k->running.
+ */
+static bool kswapd_claim(struct kmm_kswapd *k, unsigned int *order, int *highest)
+{
+	unsigned int idle = 0;
+
+	if (!atomic_load_explicit(&k->pending, memory_order_acquire))
+		return false;
+	if (!atomic_compare_exchange_strong_explicit(&k->running, &idle, 1, memory_order_acquire,
+						     memory_order_relaxed))
+		return false;
+	if (!atomic_exchange_explicit(&k->pending, 0, memory_order_acq_rel)) {
+		/* a pass that ended meanwhile took the work */
+		atomic_store_explicit(&k->running, 0, memory_order_release);
+		return false;
+	}
+	*order = atomic_exchange_explicit(&k->order, 0, memory_order_relaxed);
+	*highest = atomic_exchange_explicit(&k->highest_zoneidx, 0, memory_order_relaxed);
+	return true;
+}
+
+/* a pass for work kswapd_claim() took; the caller then clears k->running */
+static unsigned long kswapd_pass(struct kmm_machine *m, int nid, unsigned int order, int highest)
+{
+	kmm_count_vm_events(m, KMM_KSWAPD_WAKE, 1);
+	return balance_node(m, nid, order, highest);
 }
 
 unsigned long kmm_kswapd_run(struct kmm_machine *m)
@@ -342,23 +403,59 @@ unsigned long kmm_kswapd_run(struct kmm_machine *m)
 		return 0;
 	for (int nid = 0; nid < KMM_MAX_NUMNODES; nid++) {
 		struct kmm_kswapd *k = &m->page_alloc.reclaim.kswapd[nid];
-		unsigned int idle = 0;
 		unsigned int order;
 		int highest;
 
-		if (!atomic_load_explicit(&k->pending, memory_order_acquire))
+		if (!kswapd_claim(k, &order, &highest))
 			continue;
-		if (!atomic_compare_exchange_strong_explicit(&k->running, &idle, 1,
-							     memory_order_acquire, memory_order_relaxed))
-			continue; /* another thread runs this node's pass */
-		atomic_store_explicit(&k->pending, 0, memory_order_relaxed);
-		order = atomic_exchange_explicit(&k->order, 0, memory_order_relaxed);
-		highest = atomic_exchange_explicit(&k->highest_zoneidx, 0, memory_order_relaxed);
-		kmm_count_vm_events(m, KMM_KSWAPD_WAKE, 1);
-		freed += balance_node(m, nid, order, highest);
+		freed += kswapd_pass(m, nid, order, highest);
 		atomic_store_explicit(&k->running, 0, memory_order_release);
 	}
 	return freed;
+}
+
+/*
+ * The host's kswapd thread for @nid.  After the pass comes
+ * kswapd_try_to_sleep()'s test (prepare_kswapd_sleep): the thread may sleep
+ * once the node is balanced for the work it just did, or hopeless
+ * (KMM_MAX_RECLAIM_RETRIES passes in a row freed nothing); otherwise the
+ * same work is pending again and the thread is woken for another pass.
+ * Linux's short nap before the full sleep (HZ/10, to notice a quick
+ * re-wake) is not modelled: the thread sleeps at once.
+ */
+unsigned long kmm_kswapd_run_node(struct kmm_machine *m, int nid)
+{
+	struct kmm_kswapd *k;
+	unsigned long freed;
+	unsigned int order;
+	int highest;
+	bool again;
+
+	if (nid < 0 || nid >= KMM_MAX_NUMNODES || !m->node[nid].online || kmm_in_reclaim(m))
+		return 0;
+	k = &m->page_alloc.reclaim.kswapd[nid];
+	if (!kswapd_claim(k, &order, &highest))
+		return 0;
+	freed = kswapd_pass(m, nid, order, highest);
+	/* the work is pending again before the pass ends: the node never looks idle meanwhile */
+	again = atomic_load_explicit(&k->failures, memory_order_relaxed) < KMM_MAX_RECLAIM_RETRIES &&
+		!node_balanced(m, nid, order, highest) && kswapd_record(k, order, highest);
+	atomic_store_explicit(&k->running, 0, memory_order_release);
+	if (again)
+		kswapd_wake_thread(m, nid);
+	return freed;
+}
+
+bool kmm_kswapd_idle(const struct kmm_machine *m)
+{
+	for (int nid = 0; nid < KMM_MAX_NUMNODES; nid++) {
+		const struct kmm_kswapd *k = &m->page_alloc.reclaim.kswapd[nid];
+
+		if (atomic_load_explicit(&k->pending, memory_order_acquire) ||
+		    atomic_load_explicit(&k->running, memory_order_acquire))
+			return false;
+	}
+	return true;
 }
 
 bool kmm_kswapd_pending(const struct kmm_machine *m)

@@ -33,9 +33,13 @@
 
 #define STRESS_DEFAULT_RAM (4ULL << 30)
 
+/* --contig: AUTO is CMA when the booted machine has an active CMA area, else RANGE */
+enum stress_contig_opt { CONTIG_AUTO, CONTIG_CMA, CONTIG_RANGE, CONTIG_NONE };
+
 struct stress_cli {
 	struct kmm_stress_config cfg;
 	u64 ram;
+	enum stress_contig_opt contig;
 	int ret;
 };
 
@@ -49,16 +53,19 @@ static void stress_usage(FILE *f)
 	fprintf(f,
 		"usage: kmm stress [the options of kmm boot] [--ram SIZE] [--ops N] [--threads T]\n"
 		"                  [--seed S] [--validate-every N] [--fill PCT] [--no-mobility]\n"
+		"                  [--contig auto|cma|range|none]\n"
 		"\n"
 		"Boot a machine and stress its page allocator from T host threads, thread t\n"
 		"bound to CPU t: mixed allocations of orders 0..10 and every migrate type\n"
 		"(GFP_KERNEL, GFP_HIGHUSER_MOVABLE, __GFP_RECLAIMABLE, GFP_ATOMIC bursts,\n"
 		"GFP_DMA/GFP_DMA32, THP-like compound pages, split pages), freed in random\n"
-		"order, one free in eight on another CPU.  Every N ops all threads stop and\n"
-		"the allocator is validated.  At the end (the peak) the unusable free space\n"
-		"index for order 9 is measured over all zones as Linux's debugfs\n"
-		"extfrag/unusable_index computes it; then everything is freed, the per-CPU\n"
-		"lists drained and the free pages compared with the start.  Last line:\n"
+		"order, one free in eight on another CPU, and contiguous runs of 1..512 pages\n"
+		"(--contig).  The order-0 movable pages are registered movable: the contiguous\n"
+		"allocations and compaction migrate them while their owner runs.  Every N ops\n"
+		"all threads stop and the allocator is validated.  At the end (the peak) the\n"
+		"unusable free space index for order 9 is measured over all zones as Linux's\n"
+		"debugfs extfrag/unusable_index computes it; then everything is freed, the\n"
+		"per-CPU lists drained and the free pages compared with the start.  Last line:\n"
 		"  stress: ops=N threads=T seconds=S validate=ok leaked_pages=0 unusable_index_order9=F\n"
 		"\n"
 		"Without --dmesg/--dtb the machine is a generated QEMU pc with --ram of RAM\n"
@@ -73,6 +80,16 @@ static void stress_usage(FILE *f)
 		"  --fill PCT          share of the free memory the workload keeps allocated\n"
 		"                      (1..95, default 60)\n"
 		"  --no-mobility       page_group_by_mobility_disabled: no grouping by migrate type\n"
+		"  --contig POLICY     where the contiguous runs come from (default auto):\n"
+		"                      cma    cma_alloc() from the machine's CMA areas; needs a\n"
+		"                             kernel with CONFIG_CMA and an area (arm64: the\n"
+		"                             default one, cma=SIZE, a reusable DT pool).  The\n"
+		"                             Debian amd64 kernel has no CONFIG_CMA: cma= does\n"
+		"                             nothing on x86\n"
+		"                      range  alloc_contig_range() at random aligned places in\n"
+		"                             the Normal/HighMem/Movable zones (DMA32 if none)\n"
+		"                      auto   cma when the machine has an active CMA area, else range\n"
+		"                      none   no contiguous allocations\n"
 		"  (kmm boot --help lists the machine options)\n");
 }
 
@@ -153,7 +170,8 @@ static unsigned long managed_pages(const struct kmm_machine *m)
 	return n;
 }
 
-static void print_summary(const struct kmm_stress *s, const struct kmm_machine *m)
+static void print_summary(const struct kmm_stress *s, const struct kmm_machine *m,
+			  const char *contig_name)
 {
 	const struct kmm_stress_result *r = kmm_stress_result_get(s);
 
@@ -168,6 +186,11 @@ static void print_summary(const struct kmm_stress *s, const struct kmm_machine *
 	       (unsigned long long)r->allocs, (unsigned long long)r->alloc_failures,
 	       (unsigned long long)r->frees, (unsigned long long)r->handoffs,
 	       (unsigned long long)r->split_pages, r->validations);
+	printf("stress: contig %s: ok=%llu busy=%llu nomem=%llu pages=%llu; movable pages=%llu "
+	       "migrated=%llu\n",
+	       contig_name, (unsigned long long)r->contig_ok, (unsigned long long)r->contig_busy,
+	       (unsigned long long)r->contig_nomem, (unsigned long long)r->contig_pages,
+	       (unsigned long long)r->movable_pages, (unsigned long long)r->migrated);
 	printf("stress: peak free pages %lu, free blocks by order:", r->peak_free_pages);
 	for (int o = 0; o < KMM_MAX_ORDER; o++)
 		printf(" %lu", r->peak_nr_free[o]);
@@ -177,11 +200,37 @@ static void print_summary(const struct kmm_stress *s, const struct kmm_machine *
 			r->first_error);
 }
 
+/* --contig on the booted machine: fill c->cfg.contig (and @ctx); 0, or 1 after a message */
+static int setup_contig(struct stress_cli *c, struct kmm_machine *m, struct kmm_stress_contig *ctx,
+			const char **name)
+{
+	enum stress_contig_opt pol = c->contig;
+	char err[256];
+	int ret = 0;
+
+	if (pol == CONTIG_AUTO)
+		pol = kmm_stress_machine_has_cma(m) ? CONTIG_CMA : CONTIG_RANGE;
+	*name = pol == CONTIG_CMA ? "cma" : pol == CONTIG_RANGE ? "range" : "none";
+	c->cfg.contig = (struct kmm_stress_contig_hook){ 0 };
+	if (pol == CONTIG_CMA)
+		ret = kmm_stress_cma_hook(m, ctx, &c->cfg.contig, err, sizeof(err));
+	else if (pol == CONTIG_RANGE)
+		ret = kmm_stress_contig_range_hook(m, c->cfg.seed, ctx, &c->cfg.contig, err,
+						   sizeof(err));
+	if (ret) {
+		fprintf(stderr, "kmm stress: --contig %s: %s\n", *name, err);
+		return 1;
+	}
+	return 0;
+}
+
 /* The boot's report: the stress run on the booted machine. */
 static int stress_report(void *ctx, struct kmm_machine *m, const struct kmm_hosted_log *log)
 {
 	struct stress_cli *c = ctx;
 	struct kmm_stress *s;
+	struct kmm_stress_contig *contig;
+	const char *contig_name;
 	void *buf;
 	size_t size;
 	char err[256], line[256];
@@ -192,6 +241,12 @@ static int stress_report(void *ctx, struct kmm_machine *m, const struct kmm_host
 		fprintf(stderr, "kmm stress: the machine did not boot to the end\n");
 		return 1;
 	}
+	/* the hook first: the CMA bitmaps come from the allocator before the count starts */
+	contig = calloc(1, sizeof(*contig));
+	if (!contig || setup_contig(c, m, contig, &contig_name)) {
+		free(contig);
+		return 1;
+	}
 	s = calloc(1, sizeof(*s));
 	size = kmm_stress_buffer_size(m, &c->cfg);
 	buf = size ? malloc(size) : NULL;
@@ -199,22 +254,25 @@ static int stress_report(void *ctx, struct kmm_machine *m, const struct kmm_host
 		fprintf(stderr, "kmm stress: out of memory\n");
 		free(s);
 		free(buf);
+		free(contig);
 		return 1;
 	}
 	if (kmm_stress_init(s, m, &c->cfg, buf, size, err, sizeof(err))) {
 		fprintf(stderr, "kmm stress: %s\n", err);
 		free(s);
 		free(buf);
+		free(contig);
 		return 1;
 	}
 	t0 = now_ms();
 	run_workers(s, c->cfg.threads);
 	kmm_stress_format_line(s, now_ms() - t0, line, sizeof(line));
-	print_summary(s, m);
+	print_summary(s, m, contig_name);
 	printf("%s\n", line);
 	c->ret = kmm_stress_result_get(s)->validate_ok ? 0 : 1;
 	free(buf);
 	free(s);
+	free(contig);
 	return c->ret;
 }
 
@@ -283,6 +341,7 @@ int kmm_cmd_stress(int argc, char **argv)
 		{ "validate-every", required_argument, NULL, 'V' },
 		{ "fill", required_argument, NULL, 'F' },
 		{ "no-mobility", no_argument, NULL, 'N' },
+		{ "contig", required_argument, NULL, 'C' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -326,6 +385,18 @@ int kmm_cmd_stress(int argc, char **argv)
 			c.cfg.fill_percent = (unsigned int)v;
 			break;
 		case 'N': c.cfg.no_mobility = true; break;
+		case 'C':
+			if (!strcmp(optarg, "auto"))
+				c.contig = CONTIG_AUTO;
+			else if (!strcmp(optarg, "cma"))
+				c.contig = CONTIG_CMA;
+			else if (!strcmp(optarg, "range"))
+				c.contig = CONTIG_RANGE;
+			else if (!strcmp(optarg, "none"))
+				c.contig = CONTIG_NONE;
+			else
+				goto bad_value;
+			break;
 		case 'h': stress_usage(stdout); return 0;
 		default: stress_usage(stderr); return 2;
 		}
@@ -347,6 +418,7 @@ int kmm_cmd_stress(int argc, char **argv)
 bad_value:
 	fprintf(stderr, "kmm stress: bad value '%s' for --%s\n", optarg,
 		opt == 'R' ? "ram" : opt == 'O' ? "ops" : opt == 'P' ? "threads (1..64)" :
-		opt == 'S' ? "seed" : opt == 'V' ? "validate-every" : "fill (1..95)");
+		opt == 'S' ? "seed" : opt == 'V' ? "validate-every" :
+		opt == 'C' ? "contig (auto, cma, range or none)" : "fill (1..95)");
 	return 2;
 }
