@@ -64,6 +64,7 @@ enum { KMM_WMARK_MIN, KMM_WMARK_LOW, KMM_WMARK_HIGH, KMM_NR_WMARK };
 struct kmm_zone_layout {
 	unsigned int nr;                          /* MAX_NR_ZONES of the build */
 	enum kmm_zone_kind kind[KMM_MAX_NR_ZONES];
+	u8 at[KMM_ZONE_KINDS];                    /* 1 + the index of each kind, 0: not built */
 };
 
 struct kmm_zone {
@@ -118,7 +119,10 @@ const char *kmm_zone_kind_name(enum kmm_zone_kind kind);
 void kmm_zone_layout_init(struct kmm_zone_layout *l, const struct kmm_kernel *k);
 
 /* kmm_zone_layout_index - zone_idx() of @kind, or -1 when the build has no such zone. */
-int kmm_zone_layout_index(const struct kmm_zone_layout *l, enum kmm_zone_kind kind);
+static inline int kmm_zone_layout_index(const struct kmm_zone_layout *l, enum kmm_zone_kind kind)
+{
+	return (unsigned int)kind < KMM_ZONE_KINDS ? (int)l->at[kind] - 1 : -1;
+}
 
 struct kmm_machine;
 

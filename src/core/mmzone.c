@@ -33,14 +33,9 @@ void kmm_zone_layout_init(struct kmm_zone_layout *l, const struct kmm_kernel *k)
 	l->kind[l->nr++] = KMM_ZONE_MOVABLE;
 	if (k->zone_device)
 		l->kind[l->nr++] = KMM_ZONE_DEVICE;
-}
-
-int kmm_zone_layout_index(const struct kmm_zone_layout *l, enum kmm_zone_kind kind)
-{
+	kmm_memset(l->at, 0, sizeof(l->at));
 	for (unsigned int i = 0; i < l->nr; i++)
-		if (l->kind[i] == kind)
-			return (int)i;
-	return -1;
+		l->at[l->kind[i]] = (u8)(i + 1);
 }
 
 /* kmm_zones_check - see kmm/mmzone.h */
