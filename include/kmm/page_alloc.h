@@ -279,6 +279,13 @@ int kmm_set_this_cpu(struct kmm_machine *m, unsigned int cpu);
 unsigned int kmm_this_cpu(const struct kmm_machine *m);
 
 /*
+ * kmm_cpu_to_node - numa_node_id() of CPU @cpu as the page allocator sees
+ * it: the CPU's node once the per-CPU areas are set up and when that node
+ * is online, else the first online node (0 when none is).
+ */
+int kmm_cpu_to_node(const struct kmm_machine *m, unsigned int cpu);
+
+/*
  * kmm_alloc_pages_node - __alloc_pages(@gfp, @order, @nid): 2^@order
  * contiguous pages, the first at *@pfn (aligned to 2^order).  @nid is the
  * preferred node, KMM_NUMA_NO_NODE for the calling CPU's node.

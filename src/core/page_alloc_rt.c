@@ -182,8 +182,7 @@ unsigned int kmm_this_cpu(const struct kmm_machine *m)
 	return cpu < nr_pcp_cpus(m) ? cpu : 0;
 }
 
-/* numa_node_id(): the CPU's node when it is online, else the first online node */
-static int cpu_node(const struct kmm_machine *m, unsigned int cpu)
+int kmm_cpu_to_node(const struct kmm_machine *m, unsigned int cpu)
 {
 	int nid = m->percpu.ready && cpu < m->percpu.nr_cpu_ids ? m->percpu.cpu_node[cpu] : 0;
 
@@ -1484,7 +1483,7 @@ static int alloc_prepare(struct kmm_machine *m, int nid, gfp_t gfp, unsigned int
 	    (gfp & GFP_MOVABLE_MASK) == GFP_MOVABLE_MASK)
 		return -KMM_EINVAL;
 	ac->cpu = kmm_this_cpu(m);
-	ac->local_nid = cpu_node(m, ac->cpu);
+	ac->local_nid = kmm_cpu_to_node(m, ac->cpu);
 	if (nid == KMM_NUMA_NO_NODE)
 		nid = ac->local_nid;
 	if (nid < 0 || nid >= KMM_MAX_NUMNODES || !m->node[nid].online)

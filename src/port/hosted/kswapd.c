@@ -94,19 +94,6 @@ static void *kswapd_main(void *arg)
 	return NULL;
 }
 
-/* numa_node_id() of @cpu as the page allocator sees it (before the per-CPU areas: the first online node) */
-static int cpu_nid(const struct kmm_machine *m, unsigned int cpu)
-{
-	int nid = m->percpu.ready ? kmm_early_cpu_to_node(m, cpu) : KMM_NUMA_NO_NODE;
-
-	if (nid >= 0 && nid < KMM_MAX_NUMNODES && m->node[nid].online)
-		return nid;
-	for (nid = 0; nid < KMM_MAX_NUMNODES; nid++)
-		if (m->node[nid].online)
-			return nid;
-	return 0;
-}
-
 /* the highest-numbered allocator CPU of node @nid, else the highest-numbered one */
 static unsigned int kswapd_cpu(const struct kmm_machine *m, int nid)
 {
@@ -115,7 +102,7 @@ static unsigned int kswapd_cpu(const struct kmm_machine *m, int nid)
 	if (nr > KMM_PCP_MAX_CPUS)
 		nr = KMM_PCP_MAX_CPUS;
 	for (unsigned int cpu = nr; cpu-- > 0;)
-		if (cpu_nid(m, cpu) == nid)
+		if (kmm_cpu_to_node(m, cpu) == nid)
 			return cpu;
 	return nr - 1;
 }
