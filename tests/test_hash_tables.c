@@ -261,45 +261,6 @@ static void hash_oracle_inputs(void **state)
 	}
 }
 
-/*
- * The bucket sizes kmm assumes for the Debian kernels are the ones pahole
- * read from them (hash-struct-sizes-ARCH.txt: the hash table lines of
- * ../shared/oracle/kernels/ARCH/struct-sizes.txt).
- */
-static void hash_bucket_sizes_are_paholes(void **state)
-{
-	static const struct {
-		enum kmm_arch arch;
-		const char *fixture;
-	} arches[] = {
-		{ KMM_ARCH_X86_64, "hash-struct-sizes-x86_64.txt" },
-		{ KMM_ARCH_I386, "hash-struct-sizes-i386.txt" },
-		{ KMM_ARCH_ARM64, "hash-struct-sizes-arm64.txt" },
-	};
-	static const enum kmm_struct hashes[] = {
-		KMM_STRUCT_HLIST_HEAD, KMM_STRUCT_HLIST_BL_HEAD, KMM_STRUCT_FUTEX_HASH_BUCKET,
-		KMM_STRUCT_INET_LISTEN_HASHBUCKET, KMM_STRUCT_INET_EHASH_BUCKET,
-		KMM_STRUCT_INET_BIND_HASHBUCKET, KMM_STRUCT_TOKEN_BUCKET, KMM_STRUCT_UDP_HSLOT,
-	};
-
-	(void)state;
-	for (size_t a = 0; a < sizeof(arches) / sizeof(arches[0]); a++) {
-		char *text = kmm_test_read_fixture("oracle", arches[a].fixture);
-		struct kmm_kernel defaults, parsed;
-		char err[256];
-
-		kmm_kernel_init(&defaults, arches[a].arch);
-		kmm_kernel_init(&parsed, arches[a].arch);
-		memset(parsed.struct_size, 0, sizeof(parsed.struct_size));
-		assert_int_equal(kmm_kernel_parse_struct_sizes(&parsed, text, err, sizeof(err)), 0);
-		for (size_t i = 0; i < sizeof(hashes) / sizeof(hashes[0]); i++) {
-			assert_int_not_equal(parsed.struct_size[hashes[i]], 0);
-			assert_int_equal(defaults.struct_size[hashes[i]], parsed.struct_size[hashes[i]]);
-		}
-		free(text);
-	}
-}
-
 /* ------------------------------------------------------------ early tables */
 
 static int find(const struct hfix *f, const char *line)
@@ -885,7 +846,6 @@ int main(void)
 		tests[n++].name = oracle_cases[i].fixture;
 	}
 	tests[n++] = (struct CMUnitTest)cmocka_unit_test(hash_oracle_inputs);
-	tests[n++] = (struct CMUnitTest)cmocka_unit_test(hash_bucket_sizes_are_paholes);
 	tests[n++] = (struct CMUnitTest)cmocka_unit_test(hash_early_from_memblock);
 	tests[n++] = (struct CMUnitTest)cmocka_unit_test(hash_numa_defers_vfs_tables);
 	tests[n++] = (struct CMUnitTest)cmocka_unit_test(hash_hashdist_option);

@@ -111,12 +111,55 @@ static void kernel_system_map_missing_end(void **state)
 	assert_string_equal(err, "System.map: symbol _end not found");
 }
 
+/*
+ * The struct sizes kmm assumes for the Debian kernels without a
+ * struct-sizes.txt are the ones pahole read from them
+ * (kmm-struct-sizes-ARCH.txt: the lines of ../shared/oracle/kernels/ARCH/
+ * struct-sizes.txt that name a struct kmm sizes); a struct the build lacks
+ * (i386 has no mem_section) is 0.
+ */
+static void builtin_struct_sizes_are_paholes(void **state)
+{
+	static const struct {
+		enum kmm_arch arch;
+		const char *fixture;
+	} arches[] = {
+		{ KMM_ARCH_X86_64, "kmm-struct-sizes-x86_64.txt" },
+		{ KMM_ARCH_I386, "kmm-struct-sizes-i386.txt" },
+		{ KMM_ARCH_ARM64, "kmm-struct-sizes-arm64.txt" },
+	};
+
+	(void)state;
+	for (size_t a = 0; a < sizeof(arches) / sizeof(arches[0]); a++) {
+		char *text = kmm_test_read_fixture("oracle", arches[a].fixture);
+		struct kmm_kernel defaults, parsed;
+		unsigned int named = 0;
+		char err[256];
+
+		kmm_kernel_init(&defaults, arches[a].arch);
+		kmm_kernel_init(&parsed, arches[a].arch);
+		memset(parsed.struct_size, 0, sizeof(parsed.struct_size));
+		assert_int_equal(kmm_kernel_parse_struct_sizes(&parsed, text, err, sizeof(err)), 0);
+		for (unsigned int i = 0; i < KMM_STRUCT_NR; i++) {
+			named += parsed.struct_size[i] != 0;
+			if (defaults.struct_size[i] != parsed.struct_size[i])
+				fail_msg("%s: struct %s: built-in %llu, pahole %llu", arches[a].fixture,
+					 kmm_struct_name((enum kmm_struct)i),
+					 (unsigned long long)defaults.struct_size[i],
+					 (unsigned long long)parsed.struct_size[i]);
+		}
+		assert_true(named >= KMM_STRUCT_NR - 2);
+		free(text);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(kernel_reads_oracle_x86_64),
 		cmocka_unit_test(kernel_reads_oracle_i386),
 		cmocka_unit_test(kernel_reads_struct_sizes),
+		cmocka_unit_test(builtin_struct_sizes_are_paholes),
 		cmocka_unit_test(kernel_struct_sizes_bad_line),
 		cmocka_unit_test(kernel_config_bad_line),
 		cmocka_unit_test(kernel_system_map_missing_end),

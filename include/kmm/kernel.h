@@ -49,6 +49,7 @@ enum kmm_struct {
 	KMM_STRUCT_LIST_HEAD,              /* percpu chunk slot lists */
 	KMM_STRUCT_IO_TLB_SLOT,            /* swiotlb: one per 2 KiB slab */
 	KMM_STRUCT_IO_TLB_AREA,            /* swiotlb: one per area */
+	KMM_STRUCT_RESOURCE,               /* iomem: one per e820 entry, memory region, HPET, IOAPIC */
 	KMM_STRUCT_NR
 };
 

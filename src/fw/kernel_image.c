@@ -32,21 +32,22 @@ static const char *const struct_names[KMM_STRUCT_NR] = {
 	[KMM_STRUCT_LIST_HEAD] = "list_head",
 	[KMM_STRUCT_IO_TLB_SLOT] = "io_tlb_slot",
 	[KMM_STRUCT_IO_TLB_AREA] = "io_tlb_area",
+	[KMM_STRUCT_RESOURCE] = "resource",
 };
 
 /* pahole -s of the Debian 6.1 kernels (../shared/oracle/kernels/ARCH/struct-sizes.txt) */
 static const u64 struct_sizes_x86_64[KMM_STRUCT_NR] = { 64, 174208, 1536, 32, 24, 144, 32,
 							 256, 64, 136, 8, 8,
 							 64, 16, 8, 16, 24, 16,
-							 64, 24, 32, 16, 24, 16 };
+							 64, 24, 32, 16, 24, 16, 64 };
 static const u64 struct_sizes_i386[KMM_STRUCT_NR] = { 40, 4416, 768, 0, 0, 72, 16,
 						       192, 12, 92, 4, 4,
 						       64, 8, 4, 8, 16, 16,
-						       32, 12, 32, 8, 16, 12 };
+						       32, 12, 32, 8, 16, 12, 40 };
 static const u64 struct_sizes_arm64[KMM_STRUCT_NR] = { 64, 11392, 1728, 32, 24, 208, 96,
 							256, 64, 136, 8, 8,
 							64, 16, 8, 16, 24, 16,
-							64, 24, 32, 16, 24, 16 };
+							64, 24, 32, 16, 24, 16, 64 };
 
 const char *kmm_struct_name(enum kmm_struct s)
 {

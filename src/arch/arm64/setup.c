@@ -38,7 +38,6 @@
 #define CMA_MIN_ALIGNMENT_BYTES ARM64_CMA_MIN_ALIGNMENT_BYTES
 #define SMP_CACHE_BYTES ARM64_SMP_CACHE_BYTES
 #define DEVICE_NODE_ALIGN 8               /* __alignof__(struct device_node), 64-bit */
-#define SIZEOF_RESOURCE 64                /* sizeof(struct resource), 64-bit (pahole) */
 
 #define MIN_FDT_ALIGN 8
 #define MAX_FDT_SIZE (2 * SZ_1M)
@@ -478,7 +477,7 @@ static int unflatten_device_tree(struct kmm_machine *m, char *err, size_t errlen
 /* request_standard_resources(): the "System RAM" resources, one per memory region */
 static int request_standard_resources(struct kmm_machine *m, char *err, size_t errlen)
 {
-	u64 size = m->memblock.memory.cnt * SIZEOF_RESOURCE;
+	u64 size = m->memblock.memory.cnt * m->kernel.struct_size[KMM_STRUCT_RESOURCE];
 
 	if (!memblock_alloc_try_nid_caller(&m->memblock, size, SMP_CACHE_BYTES, MEMBLOCK_LOW_LIMIT,
 					   MEMBLOCK_ALLOC_ACCESSIBLE, NUMA_NO_NODE, "setup_arch")) {

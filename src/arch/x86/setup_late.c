@@ -90,16 +90,10 @@ static u64 x86_ulong(const struct kmm_machine *m, u64 v)
 	return x86_is_64(m) ? v : (v & 0xffffffffULL);
 }
 
-/*
- * struct resource: start and end (resource_size_t, 64-bit on x86_64 and
- * with PAE), then name, flags, desc, parent, sibling, child, one word each.
- * 64 bytes on x86_64, 40 with PAE (pahole agrees).
- */
+/* sizeof(struct resource): 64 bytes on x86_64, 40 with PAE (struct-sizes.txt) */
 static u64 x86_sizeof_resource(const struct kmm_machine *m)
 {
-	u64 rsize = x86_is_64(m) || m->kernel.x86_pae ? 8 : 4;
-
-	return 2 * rsize + 6 * x86_word(m);
+	return m->kernel.struct_size[KMM_STRUCT_RESOURCE];
 }
 
 /*
