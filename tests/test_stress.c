@@ -38,11 +38,14 @@
 #include <kmm/error.h>
 #include <kmm/fdt.h>
 #include <kmm/hosted_cpu.h>
+#include <kmm/hosted_kswapd.h>
 #include <kmm/machine.h>
 #include <kmm/mem_init.h>
 #include <kmm/page_alloc.h>
 #include <kmm/start_kernel.h>
 #include <kmm/stress.h>
+#include <kmm/vmscan.h>
+#include <kmm/vmstat.h>
 
 #define MACHINE_RAM (128ULL << 20)
 
@@ -74,10 +77,10 @@ struct run {
 	char err[256];
 };
 
-/* a 128 MiB, 2-CPU pc booted to the end of start_kernel()'s memory path */
-static void boot(struct booted *b, bool cpu_hooks)
+/* a 128 MiB pc with @cpus CPUs booted to the end of start_kernel()'s memory path */
+static void boot_cpus(struct booted *b, bool cpu_hooks, unsigned int cpus)
 {
-	struct kmm_bigmachine spec = { .ram = MACHINE_RAM, .nr_cpus = MACHINE_CPUS };
+	struct kmm_bigmachine spec = { .ram = MACHINE_RAM, .nr_cpus = cpus };
 	struct kmm_bigmachine_layout l;
 	char *dmesg = NULL, *map, *cfg, err[512] = "";
 	struct kmm_machine *m;
@@ -107,11 +110,17 @@ static void boot(struct booted *b, bool cpu_hooks)
 	    kmm_x86_setup_memory(m, err, sizeof(err)) ||
 	    kmm_start_kernel_early(m, err, sizeof(err)) || kmm_start_kernel_mm(m, err, sizeof(err)))
 		fail_msg("boot failed: %s", err);
-	assert_int_equal(kmm_num_online_cpus(m), MACHINE_CPUS);
+	assert_int_equal(kmm_num_online_cpus(m), cpus);
 	free(dmesg);
 	free(map);
 	free(cfg);
 	kmm_test_env_clear_log(b->t);
+}
+
+/* the 2-CPU pc */
+static void boot(struct booted *b, bool cpu_hooks)
+{
+	boot_cpus(b, cpu_hooks, MACHINE_CPUS);
 }
 
 #define ARM64_BLOB_SIZE (1 << 20)
@@ -313,6 +322,10 @@ static void two_threads_free_across_cpus(void **state)
 	assert_int_equal(res.leaked_pages, 0);
 	assert_int_equal(res.validations, 11);
 	assert_true(res.handoffs > 0);
+	/* no shrinker asked for: nothing of the workload's is reclaimed */
+	assert_int_equal(res.reclaim_scans, 0);
+	assert_int_equal(res.reclaim_blocks, 0);
+	assert_int_equal(res.reclaim_gone, 0);
 }
 
 /*
@@ -493,6 +506,159 @@ static void failed_free_fails_the_run(void **state)
 	unboot(&b);
 }
 
+/* ------------------------------------------------------------------ reclaim */
+
+/*
+ * What every run of the workload must end with: validate=ok, no error, no
+ * page lost, the allocator valid and no bad page.  Prints the run's contig
+ * and reclaim counters under @tag.
+ */
+static void expect_clean_run(struct booted *b, const struct kmm_stress_result *res,
+			     const char *tag)
+{
+	print_message("%s: contig ok %llu busy %llu nomem %llu pages %llu; movable %llu migrated "
+		      "%llu; reclaimed %llu blocks %llu pages in %llu scans; kswapd passes %llu, "
+		      "pgsteal kswapd %llu direct %llu\n",
+		      tag, (unsigned long long)res->contig_ok, (unsigned long long)res->contig_busy,
+		      (unsigned long long)res->contig_nomem, (unsigned long long)res->contig_pages,
+		      (unsigned long long)res->movable_pages, (unsigned long long)res->migrated,
+		      (unsigned long long)res->reclaim_blocks, (unsigned long long)res->reclaim_pages,
+		      (unsigned long long)res->reclaim_scans, (unsigned long long)res->kswapd_wakes,
+		      (unsigned long long)res->pgsteal_kswapd, (unsigned long long)res->pgsteal_direct);
+	if (!res->validate_ok)
+		fail_msg("%s: stress failed: %s", tag, res->first_error);
+	assert_int_equal(res->nr_errors, 0);
+	assert_int_equal(res->leaked_pages, 0);
+	assert_true(kmm_page_alloc_validate(b->m));
+	assert_int_equal(kmm_nr_bad_pages(b->m), 0);
+}
+
+/*
+ * Two threads on the 128 MiB pc keeping 95% of the free memory allocated
+ * (with the range hook's runs on top), the run's shrinker over their
+ * reclaimable blocks, kswapd's passes in the workers (the synchronous
+ * model).  The fallbacks boost the zone's watermarks and the free pages
+ * sink toward them, so kswapd's passes (and direct reclaim) run on either
+ * worker and free blocks the other one (or the same one) is using and
+ * freeing.  Expect:
+ * blocks reclaimed, each one found gone by its owner later (as many as
+ * were reclaimed), every page reclaim freed counted as reclaim's progress
+ * (pgsteal_kswapd + pgsteal_direct), validate=ok, no leak, no bad page,
+ * and the shrinker unregistered at the end (registering it again works).
+ */
+static void two_threads_shrinker_reclaims(void **state)
+{
+	struct kmm_stress_config cfg = { .ops = 12000, .threads = 2, .seed = 5,
+					 .validate_every = 4000, .fill_percent = 95, .shrinker = true };
+	struct kmm_stress_contig *ctx = calloc(1, sizeof(*ctx));
+	struct kmm_stress_result res;
+	char err[256];
+	struct booted b;
+	struct run r;
+
+	(void)state;
+	assert_non_null(ctx);
+	boot(&b, true);
+	assert_int_equal(kmm_stress_contig_range_hook(b.m, cfg.seed, ctx, &cfg.contig, err,
+						      sizeof(err)),
+			 0);
+	assert_int_equal(run_init(&r, b.m, &cfg), 0);
+	run_workers(&r);
+	res = *kmm_stress_result_get(r.s);
+	expect_clean_run(&b, &res, "shrinker");
+	assert_true(res.reclaim_blocks > 0);
+	assert_true(res.reclaim_scans > 0);
+	assert_true(res.reclaim_pages >= res.reclaim_blocks);
+	assert_true(res.reclaim_pages <= 4 * res.reclaim_blocks); /* orders 0..2 */
+	assert_int_equal(res.reclaim_gone, res.reclaim_blocks);
+	assert_int_equal(res.pgsteal_kswapd + res.pgsteal_direct, res.reclaim_pages);
+	assert_true(res.frees + res.reclaim_blocks >= res.allocs - res.alloc_failures);
+	assert_int_equal(kmm_register_shrinker(b.m, &r.s->shrinker), 0);
+	assert_int_equal(kmm_unregister_shrinker(b.m, &r.s->shrinker), 0);
+	run_free(&r);
+	free(ctx);
+	unboot(&b);
+}
+
+/*
+ * The same on a 3-CPU pc with a host kswapd thread on CPU 2 (the workers
+ * use CPUs 0 and 1), started before the run and stopped after it.  The
+ * allocating workers never run kswapd's passes now: the thread does, on
+ * its own CPU, reclaiming the workers' blocks while they use them.
+ * Expect kswapd passes that freed pages (pgsteal_kswapd), blocks
+ * reclaimed and each found gone by its owner, validate=ok, no leak, no
+ * bad page, and kswapd idle after the run.
+ */
+static void two_threads_with_kswapd_thread(void **state)
+{
+	struct kmm_stress_config cfg = { .ops = 12000, .threads = 2, .seed = 5,
+					 .validate_every = 4000, .fill_percent = 95, .shrinker = true };
+	struct kmm_stress_contig *ctx = calloc(1, sizeof(*ctx));
+	struct kmm_stress_result res;
+	char err[256];
+	struct booted b;
+	struct run r;
+
+	(void)state;
+	assert_non_null(ctx);
+	boot_cpus(&b, true, 3);
+	assert_int_equal(kmm_stress_contig_range_hook(b.m, cfg.seed, ctx, &cfg.contig, err,
+						      sizeof(err)),
+			 0);
+	assert_int_equal(kmm_hosted_kswapd_start(b.m, err, sizeof(err)), 0);
+	assert_int_equal(run_init(&r, b.m, &cfg), 0);
+	run_workers(&r);
+	assert_true(kmm_kswapd_idle(b.m)); /* the final step waited for it */
+	assert_int_equal(kmm_hosted_kswapd_stop(b.m), 0);
+	res = *kmm_stress_result_get(r.s);
+	expect_clean_run(&b, &res, "kswapd");
+	assert_true(res.kswapd_wakes > 0);
+	assert_int_equal(res.kswapd_wakes, kmm_vm_event_count(b.m, KMM_KSWAPD_WAKE));
+	assert_true(res.pgsteal_kswapd > 0);
+	assert_true(res.reclaim_blocks > 0);
+	assert_int_equal(res.reclaim_gone, res.reclaim_blocks);
+	assert_int_equal(res.pgsteal_kswapd + res.pgsteal_direct, res.reclaim_pages);
+	run_free(&r);
+	free(ctx);
+	unboot(&b);
+}
+
+static unsigned long no_objects(struct kmm_machine *m, struct kmm_shrinker *s,
+				struct kmm_shrink_control *sc)
+{
+	(void)m;
+	(void)s;
+	(void)sc;
+	return 0;
+}
+
+/*
+ * With every shrinker slot of the machine taken, a run that asks for its
+ * shrinker is refused with the registration's error and its message.
+ */
+static void shrinker_table_full_is_refused(void **state)
+{
+	static struct kmm_shrinker other[KMM_MAX_SHRINKERS];
+	const struct kmm_stress_config cfg = { .ops = 10, .threads = 1, .shrinker = true };
+	char want[128];
+	struct booted b;
+	struct run r;
+
+	(void)state;
+	boot(&b, true);
+	for (unsigned int i = 0; i < KMM_MAX_SHRINKERS; i++) {
+		other[i] = (struct kmm_shrinker){ .count_objects = no_objects,
+						  .scan_objects = no_objects };
+		assert_int_equal(kmm_register_shrinker(b.m, &other[i]), 0);
+	}
+	assert_int_equal(run_init(&r, b.m, &cfg), -KMM_EOVERFLOW);
+	snprintf(want, sizeof(want), "cannot register the shrinker: error %d", -KMM_EOVERFLOW);
+	assert_string_equal(r.err, want);
+	assert_false(b.m->zonelists.mobility_disabled);
+	run_free(&r);
+	unboot(&b);
+}
+
 /* ------------------------------------------------------------------ built-in contig hooks */
 
 /* run @cfg on the booted @b to the end; the result in *@out */
@@ -533,20 +699,13 @@ static void two_threads_range_hook_migrates(void **state)
 			 0);
 	assert_int_equal(ctx->nr, 1); /* DMA32 only */
 	run_on(&b, &cfg, &res);
-	print_message("range: ok %llu busy %llu pages %llu, movable %llu migrated %llu\n",
-		      (unsigned long long)res.contig_ok, (unsigned long long)res.contig_busy,
-		      (unsigned long long)res.contig_pages, (unsigned long long)res.movable_pages,
-		      (unsigned long long)res.migrated);
-	assert_int_equal(res.leaked_pages, 0);
-	assert_int_equal(res.nr_errors, 0);
+	expect_clean_run(&b, &res, "range");
 	assert_true(res.contig_ok > 0);
 	assert_true(res.contig_pages >= res.contig_ok);
 	assert_true(res.contig_busy > 0);
 	assert_int_equal(res.contig_nomem, 0);
 	assert_true(res.movable_pages > 0);
 	assert_true(res.migrated > 0);
-	assert_true(kmm_page_alloc_validate(b.m));
-	assert_int_equal(kmm_nr_bad_pages(b.m), 0);
 	free(ctx);
 	unboot(&b);
 }
@@ -573,18 +732,11 @@ static void two_threads_cma_hook_migrates(void **state)
 	assert_int_equal(kmm_stress_cma_hook(b.m, ctx, &cfg.contig, err, sizeof(err)), 0);
 	assert_int_equal(ctx->nr, 1);
 	run_on(&b, &cfg, &res);
-	print_message("cma: ok %llu busy %llu nomem %llu pages %llu, movable %llu migrated %llu\n",
-		      (unsigned long long)res.contig_ok, (unsigned long long)res.contig_busy,
-		      (unsigned long long)res.contig_nomem, (unsigned long long)res.contig_pages,
-		      (unsigned long long)res.movable_pages, (unsigned long long)res.migrated);
-	assert_int_equal(res.leaked_pages, 0);
-	assert_int_equal(res.nr_errors, 0);
+	expect_clean_run(&b, &res, "cma");
 	assert_true(res.contig_ok > 0);
 	assert_true(res.movable_pages > 0);
 	assert_true(res.migrated > 0);
 	assert_int_equal(kmm_cma_allocated(b.m, ctx->area[0]), 0);
-	assert_true(kmm_page_alloc_validate(b.m));
-	assert_int_equal(kmm_nr_bad_pages(b.m), 0);
 	free(ctx);
 	unboot(&b);
 }
@@ -939,6 +1091,44 @@ static void cli_contig_runs(void **state)
 	assert_non_null(strstr(last, " validate=ok leaked_pages=0 unusable_index_order9="));
 }
 
+/*
+ * --kswapd runs kswapd as a host thread on a CPU of its own (the generated
+ * pc gets one CPU more) and the reclaim line says so; --no-shrinker leaves
+ * reclaim nothing of the workload's.  A given machine without a spare CPU
+ * is refused after the boot (exit 1).  (Not under TSan, as above.)
+ */
+static void cli_kswapd_and_shrinker(void **state)
+{
+	static char out[16384];
+	char args[1024];
+	const char *last;
+
+	(void)state;
+	SKIP_UNDER_TSAN();
+	assert_int_equal(run_kmm("stress --ram 128M --ops 6000 --threads 2 --fill 95 --kswapd", out,
+				 sizeof(out)),
+			 0);
+	assert_non_null(strstr(out, ", 3 CPUs online, "));
+	assert_non_null(strstr(out, "\nstress: reclaim: shrinker on, kswapd threads: reclaimed blocks="));
+	last = strstr(out, "\nstress: ops=6000 threads=2 seconds=");
+	assert_non_null(last);
+	assert_non_null(strstr(last, " validate=ok leaked_pages=0 unusable_index_order9="));
+	assert_int_equal(run_kmm("stress --ram 128M --ops 3000 --threads 1 --fill 95 --no-shrinker",
+				 out, sizeof(out)),
+			 0);
+	assert_non_null(strstr(out, "\nstress: reclaim: shrinker off, kswapd in the workers: "
+				    "reclaimed blocks=0 pages=0 scans=0; kswapd passes="));
+	assert_non_null(strstr(out, " validate=ok leaked_pages=0 "));
+	snprintf(args, sizeof(args),
+		 "stress --dmesg '%s/oracle/x86_64-pc-2G.dmesg' --system-map "
+		 "'%s/oracle/x86_64.System.map' --kernel-config '%s/oracle/x86_64.config' "
+		 "--threads 1 --ops 100 --kswapd",
+		 KMM_FIXTURES, KMM_FIXTURES, KMM_FIXTURES);
+	assert_int_equal(run_kmm(args, out, sizeof(out)), 1);
+	assert_string_equal(out, "kmm stress: --kswapd needs a CPU no thread uses: the machine "
+				 "has 1 online CPUs, --threads 1\n");
+}
+
 /* ------------------------------------------------------------------ bad configs */
 
 static void expect_refused(struct kmm_machine *m, const struct kmm_stress_config *cfg,
@@ -1034,14 +1224,21 @@ int main(void)
 		cmocka_unit_test(no_mobility_fragments_more),
 		cmocka_unit_test(contig_hook_is_used_and_balanced),
 		cmocka_unit_test(failed_free_fails_the_run),
+		cmocka_unit_test(two_threads_shrinker_reclaims),
+		cmocka_unit_test(two_threads_with_kswapd_thread),
+		cmocka_unit_test(shrinker_table_full_is_refused),
 		cmocka_unit_test(two_threads_range_hook_migrates),
 		cmocka_unit_test(two_threads_cma_hook_migrates),
 		cmocka_unit_test(contig_hooks_refuse_unusable_machines),
 		cmocka_unit_test(compaction_races_with_owner),
 		cmocka_unit_test(cli_contig_bad_value),
 		cmocka_unit_test(cli_contig_runs),
+		cmocka_unit_test(cli_kswapd_and_shrinker),
 		cmocka_unit_test(bad_configs_are_refused),
 		cmocka_unit_test(unbooted_machine_is_refused),
 	};
+
+	if (getenv("KMM_TEST_FILTER")) /* one test, e.g. to repeat a race under TSan */
+		cmocka_set_test_filter(getenv("KMM_TEST_FILTER"));
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

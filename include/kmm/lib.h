@@ -68,4 +68,13 @@ void kmm_vprintk(const struct kmm_env *env, const char *fmt, va_list ap);
 #define KMM_IS_ALIGNED(x, a) (((x) & ((__typeof__(x))(a) - 1)) == 0)
 #define KMM_IS_POW2(x) ((x) != 0 && (((x) & ((x) - 1)) == 0))
 
+/* kmm_splitmix64 - SplitMix64's output function: a well-mixed 64-bit value of @x (seeding) */
+static inline u64 kmm_splitmix64(u64 x)
+{
+	x += 0x9e3779b97f4a7c15ULL;
+	x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
+	x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
+	return x ^ (x >> 31);
+}
+
 #endif /* KMM_LIB_H */

@@ -48,12 +48,31 @@
  *     receiver frees it on its CPU: cross-CPU frees;
  *   - every validate_every ops all workers stop at a barrier and the last
  *     to arrive runs kmm_page_alloc_validate() (and checks the bad-page
- *     counter) while the others wait.
+ *     counter) while the others wait;
+ *   - with cfg.shrinker, the long-lived GFP_KERNEL | __GFP_RECLAIMABLE
+ *     blocks form a cache that reclaim may take back: a shrinker
+ *     (kmm/vmscan.h) registered for the run counts the ones held by every
+ *     thread and frees them, on whichever thread reclaims (a worker in
+ *     direct reclaim, kswapd's pass in a worker or on a host kswapd
+ *     thread), while their owners use and free their tables (struct
+ *     kmm_stress_slot says how the two agree); an owner that later picks a
+ *     reclaimed entry finds it gone and drops it, as a cache user whose
+ *     object was shrunk away looks it up again.
  * At the end the workers stop at a barrier where the fragmentation is
  * measured (the "peak": the unusable free space index for order 9 over
  * every zone, and a fingerprint of every free list), free everything they
  * hold, and the last one drains every per-CPU list, validates again and
  * computes leaked_pages = free pages at init - free pages now.
+ *
+ * Reclaim and a host kswapd thread: the serial steps first wait until no
+ * kswapd pass runs or is due when the environment has kswapd threads
+ * (env.wake_kswapd, kmm/hosted_kswapd.h), so the walkers and the peak see
+ * quiet free lists; the final one unregisters the shrinker (which waits
+ * for reclaim passes still using it) before it counts the free pages.
+ * The host starts kswapd threads before the workers (before
+ * kmm_stress_init() is fine: until the shrinker is registered their
+ * passes free nothing) and stops them after the workers returned; give
+ * them a CPU no worker uses.
  *
  * A failed allocation (-KMM_ENOMEM) is part of the workload, counted in
  * alloc_failures; any other error (a refused free, a bad-page report, a
@@ -70,6 +89,7 @@
 #include <kmm/mmzone.h>
 #include <kmm/page_alloc.h>
 #include <kmm/spinlock.h>
+#include <kmm/vmscan.h>
 
 struct kmm_machine;
 
@@ -102,6 +122,7 @@ struct kmm_stress_config {
 	u64 validate_every;        /* ops between validations; 0: only at the end */
 	bool no_mobility;          /* page_group_by_mobility_disabled for the run */
 	unsigned int fill_percent; /* 1..95; 0: KMM_STRESS_DEFAULT_FILL */
+	bool shrinker;             /* the reclaimable blocks are a cache reclaim may shrink */
 	struct kmm_stress_contig_hook contig;
 };
 
@@ -111,7 +132,9 @@ struct kmm_stress_config {
  * one block a thread holds: [pfn, pfn + nr_pages), allocated as @kind.
  * A movable page (registered with kmm_set_page_movable()) has @slot set:
  * its pfn lives in the owner's slots[slot], which migrations update, and
- * @pfn is not used; every other block has slot == KMM_STRESS_NO_SLOT.
+ * @pfn is not used.  A reclaimable block of a run with cfg.shrinker has
+ * @slot set too, an index in the owner's rslots[] (which the shrinker may
+ * empty; @pfn stays valid).  Every other block has slot == KMM_STRESS_NO_SLOT.
  */
 struct kmm_stress_block {
 	u64 pfn;
@@ -132,6 +155,24 @@ struct kmm_stress_block {
  * bit).  @owner: the thread whose migrated counter the callback bumps.
  */
 #define KMM_STRESS_SLOT_FREE (1ULL << 63)
+
+/*
+ * The reclaim slots (rslots[]) of the reclaimable blocks: one atomic u64
+ * per held block, KMM_STRESS_RSLOT_HELD(pfn, order) while the owner holds
+ * it.  The owner publishes it (release) after tagging the block; it takes
+ * the block back with an exchange to a free-slot value before it frees or
+ * hands it over.  The shrinker takes it with a compare-and-swap from the
+ * held value it read to KMM_STRESS_RSLOT_GONE, and only then frees the
+ * block (pfn and order come from the value).  Exactly one of the two wins:
+ * an owner whose exchange returns GONE drops the entry without freeing.  A
+ * free rslot holds KMM_STRESS_SLOT_FREE | the next free rslot's index.
+ */
+#define KMM_STRESS_RSLOT_GONE (1ULL << 62)
+#define KMM_STRESS_RSLOT_ORDER_SHIFT 56
+#define KMM_STRESS_RSLOT_PFN_MASK ((1ULL << KMM_STRESS_RSLOT_ORDER_SHIFT) - 1)
+#define KMM_STRESS_RSLOT_HELD(pfn, order) \
+	((u64)(pfn) | ((u64)(order) << KMM_STRESS_RSLOT_ORDER_SHIFT))
+
 struct kmm_stress_slot {
 	_Atomic u64 pfn;
 	struct kmm_stress_thread *owner;
@@ -154,6 +195,11 @@ struct kmm_stress_thread {
 	struct kmm_stress_table live[2]; /* [0] long-lived, [1] short-lived */
 	struct kmm_stress_slot *slots; /* [0, nr_slots): its movable pages, see above */
 	u32 nr_slots, free_slot;      /* free_slot: first free slot, or KMM_STRESS_NO_SLOT */
+	_Atomic u64 *rslots;          /* [0, nr_rslots): its reclaimable blocks (cfg.shrinker) */
+	u32 nr_rslots, free_rslot;    /* free_rslot: first free rslot, or KMM_STRESS_NO_SLOT */
+	atomic_uint rslot_hwm;        /* rslots[hwm, nr_rslots) were never used (the shrinker's walk) */
+	atomic_ulong rslots_held;     /* rslots holding a block now (count_objects sums them) */
+	u64 reclaim_gone;             /* its entries it found reclaimed when it took them */
 	unsigned int burst;           /* GFP_ATOMIC allocations left in the current burst */
 	u64 ops, allocs, alloc_failures, frees, handoffs, split_pages;
 	u64 movable_pages;            /* pages it registered movable */
@@ -186,6 +232,15 @@ struct kmm_stress_result {
 	u64 contig_busy;             /* ... that failed -KMM_EBUSY ("PFNs busy") */
 	u64 contig_nomem;            /* ... that failed -KMM_ENOMEM */
 	u64 contig_pages;            /* pages the successful ones gave */
+	/* reclaim (cfg.shrinker): blocks the shrinker took from the owners */
+	u64 reclaim_blocks;          /* reclaimable blocks the shrinker freed */
+	u64 reclaim_pages;           /* ... their pages */
+	u64 reclaim_scans;           /* scan_objects calls */
+	u64 reclaim_gone;            /* entries their owners found gone (= reclaim_blocks at the end) */
+	/* the machine's reclaim events during the run (kmm/vmstat.h), any shrinker's */
+	u64 kswapd_wakes;            /* KMM_KSWAPD_WAKE: kswapd passes that ran */
+	u64 pgsteal_kswapd;          /* pages freed by kswapd's passes */
+	u64 pgsteal_direct;          /* pages freed by direct reclaim */
 	unsigned int threads;
 	unsigned int validations;    /* validation rounds run, the final one included */
 	bool validate_ok;            /* every validation passed and no error happened */
@@ -208,6 +263,11 @@ struct kmm_stress {
 	unsigned long bad_pages_at_init; /* kmm_nr_bad_pages() when the run began */
 	u64 rounds;                  /* validation rounds: ceil(ops / validate_every), or 1 */
 	struct kmm_stress_barrier barrier;
+	struct kmm_shrinker shrinker;  /* registered from init to the final step when cfg.shrinker */
+	bool shrinker_registered;
+	atomic_ullong reclaim_cursor;  /* where the next scan starts: thread << 32 | rslot */
+	atomic_ullong reclaim_blocks, reclaim_pages, reclaim_scans;
+	u64 events_at_init[3];         /* KSWAPD_WAKE, PGSTEAL_KSWAPD, PGSTEAL_DIRECT */
 	atomic_ulong nr_errors;
 	struct kmm_spinlock error_lock; /* first_error */
 	struct kmm_stress_result result; /* written by the serial steps only */
@@ -292,7 +352,11 @@ size_t kmm_stress_buffer_size(struct kmm_machine *m, const struct kmm_stress_con
  * online CPUs or KMM_STRESS_MAX_THREADS; threads > 1 without the env's
  * set_this_cpu hook; fill_percent above 95; only one of the contig hooks;
  * a machine without zonelists or free pages; @buf NULL, misaligned or
- * smaller than kmm_stress_buffer_size().  Nothing is changed on error.
+ * smaller than kmm_stress_buffer_size().  With cfg.shrinker, -KMM_EOVERFLOW
+ * when the machine's shrinker table is full (KMM_MAX_SHRINKERS are
+ * registered).  Nothing is changed on error.
+ * With cfg.shrinker the shrinker is registered here and unregistered by
+ * the workers' final step: once this returned 0 the workers must run.
  */
 int kmm_stress_init(struct kmm_stress *s, struct kmm_machine *m,
 		    const struct kmm_stress_config *cfg, void *buf, size_t buflen, char *err,

@@ -42,6 +42,18 @@
  * allocation (a migration that did not copy is caught here) and frees it.
  * The exchange and the compare-and-swap are acquire-release, so the copy a
  * successful migration made is visible to the owner.
+ *
+ * Reclaimable blocks (cfg.shrinker): the same idea with the roles of the
+ * migrate callback played by the run's shrinker.  Each long-lived
+ * __GFP_RECLAIMABLE block sits in an rslot of its owner holding its pfn
+ * and order.  scan_objects, on whichever thread reclaims, walks every
+ * thread's used rslots from a rotating cursor and compare-and-swaps a held
+ * value to GONE; the winner of that swap owns the block: it checks the tag
+ * and frees it on its own CPU (its pgfree count is how reclaim measures
+ * progress).  The owner exchanges the rslot to free before it frees or
+ * hands the block over; finding GONE there, it drops the entry instead.
+ * count_objects sums the owners' rslots_held counters, which an owner
+ * bumps before publishing a block and whoever wins a block decrements.
  */
 #include <kmm/compaction.h>
 #include <kmm/error.h>
@@ -51,12 +63,16 @@
 #include <kmm/mem_init.h>
 #include <kmm/page_alloc.h>
 #include <kmm/stress.h>
+#include <kmm/vmscan.h>
+#include <kmm/vmstat.h>
 #include <kmm/watermark.h>
 
 _Static_assert(sizeof(struct kmm_stress_block) == 16, "a held block is 16 bytes");
 _Static_assert(KMM_STRESS_FRAG_ORDER < KMM_MAX_ORDER, "the index order is an order");
 _Static_assert((1u << (KMM_MAX_ORDER - 1)) <= 0xffff, "a block's nr_pages fits 16 bits");
 _Static_assert(sizeof(struct kmm_stress_slot) == 16, "a movable slot is 16 bytes");
+_Static_assert(KMM_MAX_ORDER <= 255 && (KMM_STRESS_RSLOT_GONE & KMM_STRESS_RSLOT_PFN_MASK) == 0,
+	       "an rslot's order and markers sit above its pfn");
 
 /* the workload's allocation kinds; each belongs to one class */
 enum kmm_stress_kind {
@@ -115,14 +131,6 @@ static const u8 kind_weight[SK_NR] = {
 enum serial_step { STEP_VALIDATE, STEP_PEAK, STEP_FINAL };
 
 /* ------------------------------------------------------------------ randomness */
-
-static u64 splitmix64(u64 x)
-{
-	x += 0x9e3779b97f4a7c15ULL;
-	x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
-	x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
-	return x ^ (x >> 31);
-}
 
 /* xorshift64*: period 2^64 - 1 over non-zero states */
 static u64 rnd(struct kmm_stress_thread *th)
@@ -212,15 +220,23 @@ static unsigned long drained_free_pages(struct kmm_machine *m)
 	return kmm_nr_free_pages(m);
 }
 
+/* reclaim slots of one thread: one per long-lived entry with the shrinker, else none */
+static u32 rslot_cap(const struct kmm_stress_config *cfg, unsigned long free)
+{
+	return cfg->shrinker ? class_cap(cfg, free, CLASS_LONG) : 0;
+}
+
 /*
  * One thread's share of the buffer: its two tables, then one movable slot
- * per short-lived entry (movable pages are only ever short-lived).
+ * per short-lived entry (movable pages are only ever short-lived), then
+ * one reclaim slot per long-lived entry when the shrinker is on.
  */
 static size_t thread_buffer_size(const struct kmm_stress_config *cfg, unsigned long free)
 {
 	return ((size_t)class_cap(cfg, free, CLASS_LONG) + class_cap(cfg, free, CLASS_SHORT)) *
 		       sizeof(struct kmm_stress_block) +
-	       (size_t)class_cap(cfg, free, CLASS_SHORT) * sizeof(struct kmm_stress_slot);
+	       (size_t)class_cap(cfg, free, CLASS_SHORT) * sizeof(struct kmm_stress_slot) +
+	       (size_t)rslot_cap(cfg, free) * sizeof(u64);
 }
 
 size_t kmm_stress_buffer_size(struct kmm_machine *m, const struct kmm_stress_config *cfg)
@@ -270,7 +286,16 @@ static void slots_init(struct kmm_stress_thread *th)
 		th->slots[i].owner = th;
 	}
 	th->free_slot = th->nr_slots ? 0 : KMM_STRESS_NO_SLOT;
+	for (u32 i = 0; i < th->nr_rslots; i++)
+		atomic_init(&th->rslots[i],
+			    KMM_STRESS_SLOT_FREE | (i + 1 < th->nr_rslots ? i + 1 : KMM_STRESS_NO_SLOT));
+	th->free_rslot = th->nr_rslots ? 0 : KMM_STRESS_NO_SLOT;
 }
+
+static const enum kmm_vm_event run_events[3] = { KMM_KSWAPD_WAKE, KMM_PGSTEAL_KSWAPD,
+						 KMM_PGSTEAL_DIRECT };
+
+static void stress_shrinker_init(struct kmm_stress *s);
 
 int kmm_stress_init(struct kmm_stress *s, struct kmm_machine *m,
 		    const struct kmm_stress_config *cfg, void *buf, size_t buflen, char *err,
@@ -310,7 +335,7 @@ int kmm_stress_init(struct kmm_stress *s, struct kmm_machine *m,
 	for (unsigned int t = 0; t < cfg->threads; t++) {
 		struct kmm_stress_thread *th = &s->thread[t];
 
-		th->rng = splitmix64(cfg->seed ^ splitmix64(t + 1));
+		th->rng = kmm_splitmix64(cfg->seed ^ kmm_splitmix64(t + 1));
 		if (!th->rng)
 			th->rng = 1;
 		for (int cls = CLASS_LONG; cls <= CLASS_SHORT; cls++) {
@@ -322,7 +347,21 @@ int kmm_stress_init(struct kmm_stress *s, struct kmm_machine *m,
 		th->slots = (struct kmm_stress_slot *)next;
 		th->nr_slots = class_cap(cfg, free, CLASS_SHORT);
 		next += (size_t)th->nr_slots * sizeof(struct kmm_stress_slot);
+		th->rslots = (_Atomic u64 *)next;
+		th->nr_rslots = rslot_cap(cfg, free);
+		next += (size_t)th->nr_rslots * sizeof(u64);
 		slots_init(th);
+	}
+	for (unsigned int i = 0; i < 3; i++)
+		s->events_at_init[i] = kmm_vm_event_count(m, run_events[i]);
+	if (cfg->shrinker) {
+		stress_shrinker_init(s);
+		ret = kmm_register_shrinker(m, &s->shrinker);
+		if (ret) {
+			kmm_snprintf(err, errlen, "cannot register the shrinker: error %d", ret);
+			return ret;
+		}
+		s->shrinker_registered = true;
 	}
 	s->saved_mobility_disabled = m->zonelists.mobility_disabled;
 	if (cfg->no_mobility)
@@ -472,17 +511,171 @@ static void detach_movable(struct kmm_stress *s, struct kmm_stress_thread *th,
 	b->pfn = pfn;
 }
 
-/* take a random block out of @tab (not empty), detached if it was movable */
-static struct kmm_stress_block table_take(struct kmm_stress *s, struct kmm_stress_thread *th,
-					  struct kmm_stress_table *tab)
+/* ------------------------------------------------------------------ reclaimable blocks */
+
+/*
+ * Hold the freshly allocated reclaimable block @pfn of @order in @tab and,
+ * when an rslot is free, offer it to the shrinker: count it held first
+ * (so the sum never goes below the blocks that can be won), then publish
+ * the rslot with a release store, after the tag.
+ */
+static void push_reclaimable(struct kmm_stress *s, struct kmm_stress_thread *th,
+			     struct kmm_stress_table *tab, unsigned long pfn, unsigned int order)
+{
+	u32 i = th->free_rslot;
+	struct kmm_stress_block *b;
+
+	table_push(tab, pfn, 1u << order, order, SK_RECLAIMABLE);
+	b = &tab->blk[tab->nr - 1];
+	tag_block(s, b);
+	if (i == KMM_STRESS_NO_SLOT)
+		return;
+	th->free_rslot = (u32)atomic_load_explicit(&th->rslots[i], memory_order_relaxed);
+	b->slot = i;
+	if (i + 1 > atomic_load_explicit(&th->rslot_hwm, memory_order_relaxed))
+		atomic_store_explicit(&th->rslot_hwm, i + 1, memory_order_relaxed);
+	atomic_fetch_add_explicit(&th->rslots_held, 1, memory_order_relaxed);
+	atomic_store_explicit(&th->rslots[i], KMM_STRESS_RSLOT_HELD(pfn, order),
+			      memory_order_release);
+}
+
+/*
+ * Take @b back from the shrinker's reach before it is freed or handed
+ * over.  Returns false when the shrinker won it first (the block is freed
+ * already: drop the entry); the rslot is free again either way.
+ */
+static bool detach_reclaimable(struct kmm_stress *s, struct kmm_stress_thread *th,
+			       struct kmm_stress_block *b)
+{
+	u64 v = atomic_exchange_explicit(&th->rslots[b->slot],
+					 KMM_STRESS_SLOT_FREE | th->free_rslot, memory_order_acq_rel);
+
+	th->free_rslot = b->slot;
+	b->slot = KMM_STRESS_NO_SLOT;
+	if (v == KMM_STRESS_RSLOT_GONE) {
+		th->reclaim_gone++;
+		return false;
+	}
+	if (v != KMM_STRESS_RSLOT_HELD(b->pfn, b->order))
+		stress_error(s, "reclaimable block pfn %#llx order %u: its rslot held %#llx",
+			     (unsigned long long)b->pfn, b->order, (unsigned long long)v);
+	atomic_fetch_sub_explicit(&th->rslots_held, 1, memory_order_relaxed);
+	return true;
+}
+
+/* take @b out of every shared slot; false when the shrinker freed it already */
+static bool detach_block(struct kmm_stress *s, struct kmm_stress_thread *th,
+			 struct kmm_stress_block *b)
+{
+	if (b->slot == KMM_STRESS_NO_SLOT)
+		return true;
+	if (b->kind == SK_RECLAIMABLE)
+		return detach_reclaimable(s, th, b);
+	detach_movable(s, th, b);
+	return true;
+}
+
+/*
+ * Try to win rslot @i of @th for reclaim: compare-and-swap the held value
+ * seen to GONE, then free the block on this thread (after the tag check,
+ * as an owner would).  Returns the pages freed, 0 when the rslot was free,
+ * gone or taken meanwhile.
+ */
+static unsigned long reclaim_rslot(struct kmm_stress *s, struct kmm_stress_thread *th, u32 i)
+{
+	u64 v = atomic_load_explicit(&th->rslots[i], memory_order_relaxed), pfn, *tag;
+	unsigned int order;
+	int ret;
+
+	if (v & (KMM_STRESS_SLOT_FREE | KMM_STRESS_RSLOT_GONE))
+		return 0;
+	if (!atomic_compare_exchange_strong_explicit(&th->rslots[i], &v, KMM_STRESS_RSLOT_GONE,
+						     memory_order_acq_rel, memory_order_relaxed))
+		return 0;
+	atomic_fetch_sub_explicit(&th->rslots_held, 1, memory_order_relaxed);
+	pfn = v & KMM_STRESS_RSLOT_PFN_MASK;
+	order = (unsigned int)(v >> KMM_STRESS_RSLOT_ORDER_SHIFT);
+	tag = block_tag(s, pfn);
+	if (tag && *tag != (STRESS_TAG ^ pfn))
+		stress_error(s, "reclaimed pfn %#llx: tag %#llx overwritten while held",
+			     (unsigned long long)pfn, (unsigned long long)*tag);
+	ret = kmm___free_pages(s->m, (unsigned long)pfn, order);
+	if (ret)
+		stress_error(s, "reclaim free of pfn %#llx order %u: error %d",
+			     (unsigned long long)pfn, order, ret);
+	atomic_fetch_add_explicit(&s->reclaim_blocks, 1, memory_order_relaxed);
+	atomic_fetch_add_explicit(&s->reclaim_pages, 1ull << order, memory_order_relaxed);
+	return 1ul << order;
+}
+
+/* count_objects: the reclaimable blocks every thread holds in an rslot */
+static unsigned long stress_shrink_count(struct kmm_machine *m, struct kmm_shrinker *sh,
+					 struct kmm_shrink_control *sc)
+{
+	const struct kmm_stress *s = sh->priv;
+	unsigned long n = 0;
+
+	(void)m;
+	(void)sc;
+	for (unsigned int t = 0; t < s->cfg.threads; t++)
+		n += atomic_load_explicit(&s->thread[t].rslots_held, memory_order_relaxed);
+	return n ? n : KMM_SHRINK_EMPTY;
+}
+
+/*
+ * scan_objects: free up to nr_to_scan held blocks, walking the threads'
+ * used rslots from the cursor (thread << 32 | rslot), at most one lap, and
+ * leave the cursor where the walk stopped.  Returns the blocks freed.  Two
+ * reclaimers may walk at once; the compare-and-swap gives each block to
+ * one of them, and the cursor is only a starting hint.
+ */
+static unsigned long stress_shrink_scan(struct kmm_machine *m, struct kmm_shrinker *sh,
+					struct kmm_shrink_control *sc)
+{
+	struct kmm_stress *s = sh->priv;
+	unsigned int threads = s->cfg.threads;
+	u64 cur = atomic_load_explicit(&s->reclaim_cursor, memory_order_relaxed);
+	unsigned int t = (unsigned int)(cur >> 32) % threads;
+	u32 i = (u32)cur;
+	unsigned long freed = 0, steps = threads;
+
+	(void)m;
+	atomic_fetch_add_explicit(&s->reclaim_scans, 1, memory_order_relaxed);
+	for (unsigned int k = 0; k < threads; k++)
+		steps += atomic_load_explicit(&s->thread[k].rslot_hwm, memory_order_relaxed);
+	while (freed < sc->nr_to_scan && steps--) {
+		struct kmm_stress_thread *th = &s->thread[t];
+
+		if (i >= atomic_load_explicit(&th->rslot_hwm, memory_order_relaxed)) {
+			t = (t + 1) % threads;
+			i = 0;
+			continue;
+		}
+		freed += reclaim_rslot(s, th, i++) ? 1 : 0;
+	}
+	atomic_store_explicit(&s->reclaim_cursor, ((u64)t << 32) | i, memory_order_relaxed);
+	return freed;
+}
+
+static void stress_shrinker_init(struct kmm_stress *s)
+{
+	s->shrinker = (struct kmm_shrinker){ .count_objects = stress_shrink_count,
+					     .scan_objects = stress_shrink_scan,
+					     .seeks = KMM_DEFAULT_SEEKS,
+					     .priv = s };
+	atomic_init(&s->shrinker.nr_deferred, 0);
+}
+
+/* take a random block out of @tab (not empty) into *@out, detached; false when it was reclaimed */
+static bool table_take(struct kmm_stress *s, struct kmm_stress_thread *th,
+		       struct kmm_stress_table *tab, struct kmm_stress_block *out)
 {
 	u32 i = rnd_below(th, tab->nr);
-	struct kmm_stress_block b = tab->blk[i];
 
+	*out = tab->blk[i];
 	tab->blk[i] = tab->blk[--tab->nr];
-	tab->pages -= b.nr_pages;
-	detach_movable(s, th, &b);
-	return b;
+	tab->pages -= out->nr_pages;
+	return detach_block(s, th, out);
 }
 
 /* ------------------------------------------------------------------ inboxes */
@@ -602,6 +795,10 @@ static void alloc_one(struct kmm_stress *s, struct kmm_stress_thread *th,
 		push_movable(s, th, tab, pfn);
 		return;
 	}
+	if (kind == SK_RECLAIMABLE && s->cfg.shrinker) {
+		push_reclaimable(s, th, tab, pfn, order);
+		return;
+	}
 	if ((kind == SK_KERNEL && order && rnd_below(th, 4) == 0) ||
 	    (kind == SK_MOVABLE && order <= STRESS_MOVABLE_SPLIT_MAX && rnd_below(th, 2) == 0)) {
 		ret = kmm_split_page(s->m, pfn, order);
@@ -627,9 +824,11 @@ static void alloc_one(struct kmm_stress *s, struct kmm_stress_thread *th,
 static void free_one(struct kmm_stress *s, struct kmm_stress_thread *th, unsigned int t,
 		     struct kmm_stress_table *tab)
 {
-	struct kmm_stress_block b = table_take(s, th, tab);
+	struct kmm_stress_block b;
 	unsigned int threads = s->cfg.threads;
 
+	if (!table_take(s, th, tab, &b))
+		return;
 	if (threads > 1 && rnd_below(th, 8) < STRESS_HANDOFF_EIGHTHS &&
 	    inbox_push(&s->thread[(t + 1) % threads], &b)) {
 		th->handoffs++;
@@ -683,8 +882,8 @@ static void free_everything(struct kmm_stress *s, struct kmm_stress_thread *th)
 		while (tab->nr) {
 			b = tab->blk[--tab->nr];
 			tab->pages -= b.nr_pages;
-			detach_movable(s, th, &b);
-			free_block(s, th, &b);
+			if (detach_block(s, th, &b))
+				free_block(s, th, &b);
 		}
 	}
 }
@@ -790,6 +989,7 @@ static void sum_counters(struct kmm_stress *s)
 	r->ops = r->allocs = r->alloc_failures = r->frees = r->handoffs = r->split_pages = 0;
 	r->movable_pages = r->migrated = 0;
 	r->contig_ok = r->contig_busy = r->contig_nomem = r->contig_pages = 0;
+	r->reclaim_gone = 0;
 	for (unsigned int t = 0; t < s->cfg.threads; t++) {
 		const struct kmm_stress_thread *th = &s->thread[t];
 
@@ -805,13 +1005,42 @@ static void sum_counters(struct kmm_stress *s)
 		r->contig_busy += th->contig_busy;
 		r->contig_nomem += th->contig_nomem;
 		r->contig_pages += th->contig_pages;
+		r->reclaim_gone += th->reclaim_gone;
 	}
+	r->reclaim_blocks = atomic_load_explicit(&s->reclaim_blocks, memory_order_relaxed);
+	r->reclaim_pages = atomic_load_explicit(&s->reclaim_pages, memory_order_relaxed);
+	r->reclaim_scans = atomic_load_explicit(&s->reclaim_scans, memory_order_relaxed);
+	r->kswapd_wakes = kmm_vm_event_count(s->m, KMM_KSWAPD_WAKE) - s->events_at_init[0];
+	r->pgsteal_kswapd = kmm_vm_event_count(s->m, KMM_PGSTEAL_KSWAPD) - s->events_at_init[1];
+	r->pgsteal_direct = kmm_vm_event_count(s->m, KMM_PGSTEAL_DIRECT) - s->events_at_init[2];
+}
+
+/*
+ * With host kswapd threads (env.wake_kswapd), wait until no pass runs or
+ * is due: the workers are at the barrier, so nothing wakes kswapd again,
+ * and a pass ends (balanced, or hopeless after KMM_MAX_RECLAIM_RETRIES
+ * passes that freed nothing).  Without them every pass runs in a worker,
+ * and none runs now.
+ */
+static void quiesce_kswapd(struct kmm_stress *s)
+{
+	if (!s->m->env.wake_kswapd)
+		return;
+	while (!kmm_kswapd_idle(s->m))
+		kmm_cpu_relax();
 }
 
 static void serial_step(struct kmm_stress *s, enum serial_step step)
 {
 	struct kmm_stress_result *r = &s->result;
 
+	if (step == STEP_FINAL && s->shrinker_registered) {
+		/* waits for the reclaim passes that still walk the rslots */
+		if (kmm_unregister_shrinker(s->m, &s->shrinker))
+			stress_error(s, "the run's shrinker was not registered at the end");
+		s->shrinker_registered = false;
+	}
+	quiesce_kswapd(s);
 	sum_counters(s);
 	switch (step) {
 	case STEP_VALIDATE:
@@ -827,6 +1056,10 @@ static void serial_step(struct kmm_stress *s, enum serial_step step)
 		validate_now(s);
 		if (r->leaked_pages)
 			stress_error(s, "%ld pages leaked", r->leaked_pages);
+		if (r->reclaim_gone != r->reclaim_blocks)
+			stress_error(s, "%llu blocks reclaimed but %llu found gone by their owners",
+				     (unsigned long long)r->reclaim_blocks,
+				     (unsigned long long)r->reclaim_gone);
 		s->m->zonelists.mobility_disabled = s->saved_mobility_disabled;
 		break;
 	}

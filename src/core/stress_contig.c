@@ -28,20 +28,11 @@
 
 #define PB_NR KMM_PAGEBLOCK_NR_PAGES
 
-/* splitmix64: one well-mixed value per (seed, call) */
-static u64 mix(u64 x)
-{
-	x += 0x9e3779b97f4a7c15ULL;
-	x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
-	x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
-	return x ^ (x >> 31);
-}
-
 static u64 next_random(struct kmm_stress_contig *c)
 {
 	u64 seq = atomic_fetch_add_explicit(&c->seq, 1, memory_order_relaxed);
 
-	return mix(c->seed ^ mix(seq));
+	return kmm_splitmix64(c->seed ^ kmm_splitmix64(seq)); /* one value per (seed, call) */
 }
 
 /* ------------------------------------------------------------------ CMA */

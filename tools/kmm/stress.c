@@ -13,6 +13,13 @@
  *
  * The generated inputs reach kmm_boot_run() as files: anonymous temporary
  * files opened through /proc/self/fd, gone when the command ends.
+ *
+ * Reclaim: the run's shrinker over the workload's reclaimable blocks is on
+ * unless --no-shrinker.  --kswapd starts the hosted kswapd threads
+ * (kmm/hosted_kswapd.h) after kmm_stress_init() and stops them after the
+ * workers: a node's thread takes its highest-numbered CPU, so the
+ * generated machine gets one CPU more than the threads, and a given
+ * machine must have one.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -24,6 +31,7 @@
 #include <unistd.h>
 
 #include <kmm/error.h>
+#include <kmm/hosted_kswapd.h>
 #include <kmm/machine.h>
 #include <kmm/mem_init.h>
 #include <kmm/stress.h>
@@ -40,6 +48,7 @@ struct stress_cli {
 	struct kmm_stress_config cfg;
 	u64 ram;
 	enum stress_contig_opt contig;
+	bool kswapd; /* --kswapd: host kswapd threads for the run */
 	int ret;
 };
 
@@ -53,7 +62,7 @@ static void stress_usage(FILE *f)
 	fprintf(f,
 		"usage: kmm stress [the options of kmm boot] [--ram SIZE] [--ops N] [--threads T]\n"
 		"                  [--seed S] [--validate-every N] [--fill PCT] [--no-mobility]\n"
-		"                  [--contig auto|cma|range|none]\n"
+		"                  [--contig auto|cma|range|none] [--kswapd] [--no-shrinker]\n"
 		"\n"
 		"Boot a machine and stress its page allocator from T host threads, thread t\n"
 		"bound to CPU t: mixed allocations of orders 0..10 and every migrate type\n"
@@ -61,7 +70,9 @@ static void stress_usage(FILE *f)
 		"GFP_DMA/GFP_DMA32, THP-like compound pages, split pages), freed in random\n"
 		"order, one free in eight on another CPU, and contiguous runs of 1..512 pages\n"
 		"(--contig).  The order-0 movable pages are registered movable: the contiguous\n"
-		"allocations and compaction migrate them while their owner runs.  Every N ops\n"
+		"allocations and compaction migrate them while their owner runs.  The\n"
+		"long-lived reclaimable blocks are a cache with a shrinker: reclaim (direct\n"
+		"reclaim in the slow path, kswapd) frees them under their owners.  Every N ops\n"
 		"all threads stop and the allocator is validated.  At the end (the peak) the\n"
 		"unusable free space index for order 9 is measured over all zones as Linux's\n"
 		"debugfs extfrag/unusable_index computes it; then everything is freed, the\n"
@@ -69,8 +80,8 @@ static void stress_usage(FILE *f)
 		"  stress: ops=N threads=T seconds=S validate=ok leaked_pages=0 unusable_index_order9=F\n"
 		"\n"
 		"Without --dmesg/--dtb the machine is a generated QEMU pc with --ram of RAM\n"
-		"(default 4G) and one CPU per thread (at least 2), booted with the built-in\n"
-		"Debian 6.1 kernel.\n"
+		"(default 4G) and one CPU per thread (at least 2; one more with --kswapd),\n"
+		"booted with the built-in Debian 6.1 kernel.\n"
 		"\n"
 		"  --ram SIZE          RAM of the generated machine (K/M/G suffixes; default 4G)\n"
 		"  --ops N             allocator steps over all threads (default 1000000)\n"
@@ -90,6 +101,12 @@ static void stress_usage(FILE *f)
 		"                             the Normal/HighMem/Movable zones (DMA32 if none)\n"
 		"                      auto   cma when the machine has an active CMA area, else range\n"
 		"                      none   no contiguous allocations\n"
+		"  --kswapd            run kswapd as host threads, one per node on its highest\n"
+		"                      CPU, which no worker may use (the machine needs more\n"
+		"                      CPUs than threads); default: kswapd's passes run in the\n"
+		"                      allocating workers, as kmm's synchronous model does\n"
+		"  --no-shrinker       no shrinker over the reclaimable blocks: reclaim finds\n"
+		"                      nothing to free\n"
 		"  (kmm boot --help lists the machine options)\n");
 }
 
@@ -171,7 +188,7 @@ static unsigned long managed_pages(const struct kmm_machine *m)
 }
 
 static void print_summary(const struct kmm_stress *s, const struct kmm_machine *m,
-			  const char *contig_name)
+			  const char *contig_name, bool kswapd)
 {
 	const struct kmm_stress_result *r = kmm_stress_result_get(s);
 
@@ -191,6 +208,12 @@ static void print_summary(const struct kmm_stress *s, const struct kmm_machine *
 	       contig_name, (unsigned long long)r->contig_ok, (unsigned long long)r->contig_busy,
 	       (unsigned long long)r->contig_nomem, (unsigned long long)r->contig_pages,
 	       (unsigned long long)r->movable_pages, (unsigned long long)r->migrated);
+	printf("stress: reclaim: shrinker %s, kswapd %s: reclaimed blocks=%llu pages=%llu "
+	       "scans=%llu; kswapd passes=%llu pgsteal_kswapd=%llu pgsteal_direct=%llu\n",
+	       s->cfg.shrinker ? "on" : "off", kswapd ? "threads" : "in the workers",
+	       (unsigned long long)r->reclaim_blocks, (unsigned long long)r->reclaim_pages,
+	       (unsigned long long)r->reclaim_scans, (unsigned long long)r->kswapd_wakes,
+	       (unsigned long long)r->pgsteal_kswapd, (unsigned long long)r->pgsteal_direct);
 	printf("stress: peak free pages %lu, free blocks by order:", r->peak_free_pages);
 	for (int o = 0; o < KMM_MAX_ORDER; o++)
 		printf(" %lu", r->peak_nr_free[o]);
@@ -231,7 +254,7 @@ static int stress_report(void *ctx, struct kmm_machine *m, const struct kmm_host
 	struct kmm_stress *s;
 	struct kmm_stress_contig *contig;
 	const char *contig_name;
-	void *buf;
+	void *buf = NULL;
 	size_t size;
 	char err[256], line[256];
 	u64 t0;
@@ -239,6 +262,13 @@ static int stress_report(void *ctx, struct kmm_machine *m, const struct kmm_host
 	(void)log;
 	if (!m->booted) {
 		fprintf(stderr, "kmm stress: the machine did not boot to the end\n");
+		return 1;
+	}
+	if (c->kswapd && c->cfg.threads >= kmm_num_online_cpus(m)) {
+		fprintf(stderr,
+			"kmm stress: --kswapd needs a CPU no thread uses: the machine has %u "
+			"online CPUs, --threads %u\n",
+			kmm_num_online_cpus(m), c->cfg.threads);
 		return 1;
 	}
 	/* the hook first: the CMA bitmaps come from the allocator before the count starts */
@@ -252,28 +282,37 @@ static int stress_report(void *ctx, struct kmm_machine *m, const struct kmm_host
 	buf = size ? malloc(size) : NULL;
 	if (!s || (size && !buf)) {
 		fprintf(stderr, "kmm stress: out of memory\n");
-		free(s);
-		free(buf);
-		free(contig);
-		return 1;
+		goto fail;
+	}
+	/* kswapd before the run's shrinker exists: until then its passes free nothing */
+	if (c->kswapd && kmm_hosted_kswapd_start(m, err, sizeof(err))) {
+		fprintf(stderr, "kmm stress: --kswapd: %s\n", err);
+		goto fail;
 	}
 	if (kmm_stress_init(s, m, &c->cfg, buf, size, err, sizeof(err))) {
 		fprintf(stderr, "kmm stress: %s\n", err);
-		free(s);
-		free(buf);
-		free(contig);
-		return 1;
+		if (c->kswapd)
+			kmm_hosted_kswapd_stop(m);
+		goto fail;
 	}
 	t0 = now_ms();
 	run_workers(s, c->cfg.threads);
 	kmm_stress_format_line(s, now_ms() - t0, line, sizeof(line));
-	print_summary(s, m, contig_name);
+	if (c->kswapd && kmm_hosted_kswapd_stop(m))
+		fprintf(stderr, "kmm stress: --kswapd: the kswapd threads were not running\n");
+	print_summary(s, m, contig_name, c->kswapd);
 	printf("%s\n", line);
 	c->ret = kmm_stress_result_get(s)->validate_ok ? 0 : 1;
 	free(buf);
 	free(s);
 	free(contig);
 	return c->ret;
+
+fail:
+	free(buf);
+	free(s);
+	free(contig);
+	return 1;
 }
 
 /* @text as a file kmm_boot_run() can open: an unlinked temporary file */
@@ -295,8 +334,8 @@ static FILE *text_file(const char *text, char *path, size_t len)
 static int run_generated(struct kmm_boot_opts *o, const struct kmm_boot_run *run,
 			 const struct stress_cli *c)
 {
-	struct kmm_bigmachine spec = { .ram = c->ram,
-				       .nr_cpus = c->cfg.threads > 2 ? c->cfg.threads : 2 };
+	unsigned int cpus = c->cfg.threads + (c->kswapd ? 1 : 0);
+	struct kmm_bigmachine spec = { .ram = c->ram, .nr_cpus = cpus > 2 ? cpus : 2 };
 	char dmesg_path[64], map_path[64], cfg_path[64], err[256];
 	FILE *fd = NULL, *fm = NULL, *fc = NULL;
 	char *dmesg = NULL;
@@ -342,12 +381,14 @@ int kmm_cmd_stress(int argc, char **argv)
 		{ "fill", required_argument, NULL, 'F' },
 		{ "no-mobility", no_argument, NULL, 'N' },
 		{ "contig", required_argument, NULL, 'C' },
+		{ "kswapd", no_argument, NULL, 'K' },
+		{ "no-shrinker", no_argument, NULL, 'X' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct kmm_boot_opts o = { 0 };
 	struct stress_cli c = { .cfg = { .ops = 1000000, .threads = 2, .seed = 1,
-					 .validate_every = 100000 },
+					 .validate_every = 100000, .shrinker = true },
 				.ram = STRESS_DEFAULT_RAM };
 	struct kmm_boot_run run = { .prog = "kmm stress", .report = stress_report, .ctx = &c };
 	int opt, ret;
@@ -385,6 +426,8 @@ int kmm_cmd_stress(int argc, char **argv)
 			c.cfg.fill_percent = (unsigned int)v;
 			break;
 		case 'N': c.cfg.no_mobility = true; break;
+		case 'K': c.kswapd = true; break;
+		case 'X': c.cfg.shrinker = false; break;
 		case 'C':
 			if (!strcmp(optarg, "auto"))
 				c.contig = CONTIG_AUTO;
