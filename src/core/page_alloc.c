@@ -240,7 +240,7 @@ static bool free_list_ok(const struct kmm_machine *m, const struct kmm_zone *z, 
 
 		if (!pg || pg->prev != prev || !(flags & KMM_PG_BUDDY) ||
 		    (flags & (KMM_PG_RESERVED | KMM_PG_PCP | KMM_PG_TAIL)) || pg->private != o ||
-		    pg->mt != t || pg->refcount || (p & ((1ULL << o) - 1)) ||
+		    pg->mt != t || kmm_page_ref_count(pg) || (p & ((1ULL << o) - 1)) ||
 		    p < z->zone_start_pfn ||
 		    p + (1ULL << o) > z->zone_start_pfn + z->spanned_pages || n > z->spanned_pages)
 			return lists_bad(m, "free list entry inconsistent");

@@ -47,6 +47,15 @@ static inline void __kmm_page_flags_clear(struct kmm_page *p, u16 f)
 			 __ATOMIC_RELAXED);
 }
 
+/*
+ * page_ref_count(): read atomically, always - compaction takes speculative
+ * references (get_page_unless_zero) on any page it scans, free or not.
+ */
+static inline s32 kmm_page_ref_count(const struct kmm_page *p)
+{
+	return __atomic_load_n(&p->refcount, __ATOMIC_RELAXED);
+}
+
 /* one of the per-CPU lists' counters, under the lists' lock */
 static inline void kmm_pcp_stat_add(struct kmm_per_cpu_pages *pcp, enum kmm_pcp_stat s,
 				    unsigned long n)

@@ -941,8 +941,8 @@ static void dump_page(struct kmm_machine *m, unsigned long pfn, const char *reas
 	}
 	kmm_printk(&m->env,
 		   "page:%016llx refcount:%d mapcount:%d mapping:0000000000000000 index:0x0 pfn:%#lx",
-		   (unsigned long long)kmm_pfn_to_page_phys(m, pfn), head->refcount, page->mapcount,
-		   pfn);
+		   (unsigned long long)kmm_pfn_to_page_phys(m, pfn), kmm_page_ref_count(head),
+		   page->mapcount, pfn);
 	if (kmm_page_flags(head) & KMM_PG_HEAD)
 		kmm_printk(&m->env, "head:%016llx order:%u compound_mapcount:0 compound_pincount:0",
 			   (unsigned long long)kmm_pfn_to_page_phys(m, head_pfn), head->order);
@@ -1950,7 +1950,7 @@ bool kmm_pcp_validate(const struct kmm_machine *m, const struct kmm_zone *z, uns
 
 			if (!pg || pg->prev != prev || !(f & KMM_PG_PCP) ||
 			    (f & (KMM_PG_BUDDY | KMM_PG_RESERVED | KMM_PG_HEAD | KMM_PG_TAIL)) ||
-			    pg->refcount || (p & ((1ULL << order) - 1)) || p < z->zone_start_pfn ||
+			    kmm_page_ref_count(pg) || (p & ((1ULL << order) - 1)) || p < z->zone_start_pfn ||
 			    p + (1ULL << order) > z->zone_start_pfn + z->spanned_pages ||
 			    !pcp_list_takes(pi, pg->mt) || ++n > z->spanned_pages)
 				return pcp_bad(m, "per-CPU list entry inconsistent");
