@@ -799,7 +799,8 @@ struct race {
 	bool clean[RACE_BLOCKS];         /* pageblocks alloc_contig_range() can take, at boot */
 	unsigned long zone_pfn;          /* a pfn of the zone to compact before there is a hint */
 	unsigned long tag_mismatch, errors, held_max; /* owner only */
-	unsigned long contig_ok, contig_busy, compactions; /* migrator only */
+	atomic_ulong contig_ok;          /* migrator writes, owner reads */
+	unsigned long contig_busy, compactions; /* migrator only */
 };
 
 static int race_migrate(struct kmm_machine *m, void *priv, unsigned long old_pfn,
@@ -870,7 +871,15 @@ static void *race_owner(void *p)
 	u64 rng = 0x9e3779b97f4a7c15ULL;
 
 	assert_int_equal(kmm_set_this_cpu(r->m, 0), 0);
-	for (unsigned int step = 0; step < RACE_STEPS; step++) {
+	/*
+	 * RACE_STEPS at least, then on (up to 50 times as many) until the
+	 * migrator has both migrated a page and taken a pageblock: how many
+	 * of its tries find the block busy depends on the scheduling.
+	 */
+	for (unsigned int step = 0;
+	     step < RACE_STEPS || (step < 50 * RACE_STEPS && (!atomic_load(&r->contig_ok) ||
+							       !atomic_load(&r->migrated)));
+	     step++) {
 		unsigned int i, what;
 		unsigned long pfn;
 
@@ -923,7 +932,7 @@ static void race_migrator(struct race *r)
 			r->contig_busy++;
 			continue;
 		}
-		r->contig_ok++;
+		atomic_fetch_add(&r->contig_ok, 1);
 		assert_int_equal(kmm_free_contig_range(r->m, block, KMM_PAGEBLOCK_NR_PAGES), 0);
 	}
 }
@@ -1008,12 +1017,13 @@ static void compaction_races_with_owner(void **state)
 	race_migrator(r);
 	assert_int_equal(pthread_join(owner, NULL), 0);
 	print_message("race: migrated %lu, contig ok %lu busy %lu, compactions %lu\n",
-		      (unsigned long)atomic_load(&r->migrated), r->contig_ok, r->contig_busy,
+		      (unsigned long)atomic_load(&r->migrated), (unsigned long)atomic_load(&r->contig_ok),
+		      r->contig_busy,
 		      r->compactions);
 	assert_int_equal(r->tag_mismatch, 0);
 	assert_int_equal(r->errors, 0);
 	assert_true(atomic_load(&r->migrated) > 0);
-	assert_true(r->contig_ok > 0);
+	assert_true(atomic_load(&r->contig_ok) > 0);
 	assert_true(kmm_set_this_cpu(b.m, 0) == 0);
 	for (unsigned long i = 0; i < nr_ballast; i++)
 		assert_int_equal(kmm___free_pages(b.m, ballast[i], 0), 0);
