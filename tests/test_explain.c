@@ -131,14 +131,7 @@ static struct xboot *boot_x86_pc_2G(void)
 	struct kmm_machine *m = b->m;
 
 	cmdline[strcspn(cmdline, "\n")] = '\0';
-	assert_int_equal(kmm_kernel_parse_config(&m->kernel, cfg, b->err, sizeof(b->err)), 0);
-	assert_int_equal(kmm_kernel_parse_system_map(&m->kernel, map, b->err, sizeof(b->err)), 0);
-	assert_int_equal(kmm_bootlog_parse(&m->boot, inputs, b->err, sizeof(b->err)), 0);
-	assert_int_equal(kmm_cmdline_parse(&m->cmdline, cmdline, b->err, sizeof(b->err)), 0);
-	if (kmm_x86_setup_arch(m, inputs, b->err, sizeof(b->err)) ||
-	    kmm_x86_setup_memory(m, b->err, sizeof(b->err)) ||
-	    kmm_start_kernel_early(m, b->err, sizeof(b->err)) ||
-	    kmm_start_kernel_mm(m, b->err, sizeof(b->err)))
+	if (kmm_test_boot_x86(m, inputs, cmdline, map, cfg, b->err, sizeof(b->err)))
 		fail_msg("boot: %s", b->err);
 	m->booted = true;
 	if (kmm_explain_finish(b->x, b->err, sizeof(b->err)))

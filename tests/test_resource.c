@@ -715,14 +715,8 @@ static void expect_x86(const char *name, enum kmm_arch arch)
 	snprintf(file, sizeof(file), "%s.config", a);
 	cfg = kmm_test_read_fixture("oracle", file);
 	kmm_machine_init(m, arch, &q.env);
-	assert_int_equal(kmm_kernel_parse_config(&m->kernel, cfg, err, sizeof(err)), 0);
-	assert_int_equal(kmm_kernel_parse_system_map(&m->kernel, map, err, sizeof(err)), 0);
-	assert_int_equal(kmm_bootlog_parse(&m->boot, inputs, err, sizeof(err)), 0);
-	assert_int_equal(kmm_cmdline_parse(&m->cmdline, cmdline, err, sizeof(err)), 0);
-	if (kmm_x86_setup_arch(m, inputs, err, sizeof(err)) ||
-	    kmm_x86_setup_memory(m, err, sizeof(err)) ||
-	    kmm_start_kernel_early(m, err, sizeof(err)) ||
-	    kmm_start_kernel_mm(m, err, sizeof(err)) || kmm_iomem_initcalls(m, err, sizeof(err)))
+	if (kmm_test_boot_x86(m, inputs, cmdline, map, cfg, err, sizeof(err)) ||
+	    kmm_iomem_initcalls(m, err, sizeof(err)))
 		fail_msg("boot failed: %s", err);
 	snprintf(file, sizeof(file), "iomem-%s-%s.txt", a, name);
 	expect_iomem(m, file, NULL);

@@ -102,13 +102,7 @@ static void boot_cpus(struct booted *b, bool cpu_hooks, unsigned int cpus)
 	b->m = m = calloc(1, sizeof(*m));
 	assert_non_null(m);
 	kmm_machine_init(m, KMM_ARCH_X86_64, &b->t->env);
-	assert_int_equal(kmm_kernel_parse_config(&m->kernel, cfg, err, sizeof(err)), 0);
-	assert_int_equal(kmm_kernel_parse_system_map(&m->kernel, map, err, sizeof(err)), 0);
-	assert_int_equal(kmm_bootlog_parse(&m->boot, dmesg, err, sizeof(err)), 0);
-	assert_int_equal(kmm_cmdline_parse(&m->cmdline, m->boot.cmdline, err, sizeof(err)), 0);
-	if (kmm_x86_setup_arch(m, dmesg, err, sizeof(err)) ||
-	    kmm_x86_setup_memory(m, err, sizeof(err)) ||
-	    kmm_start_kernel_early(m, err, sizeof(err)) || kmm_start_kernel_mm(m, err, sizeof(err)))
+	if (kmm_test_boot_x86(m, dmesg, NULL, map, cfg, err, sizeof(err)))
 		fail_msg("boot failed: %s", err);
 	assert_int_equal(kmm_num_online_cpus(m), cpus);
 	free(dmesg);

@@ -21,7 +21,10 @@
 
 #include <kmm/error.h>
 #include <kmm/hosted.h>
+#include <kmm/bootlog.h>
+#include <kmm/cmdline.h>
 #include <kmm/machine.h>
+#include <kmm/start_kernel.h>
 
 static char *kmm_test_strdup(const char *s)
 {
@@ -217,4 +220,26 @@ int kmm_test_zone_index(const struct kmm_machine *m, const char *name)
 struct kmm_zone *kmm_test_zone(const struct kmm_machine *m, int nid, const char *name)
 {
 	return (struct kmm_zone *)&m->node[nid].zones[kmm_test_zone_index(m, name)];
+}
+
+int kmm_test_boot_x86(struct kmm_machine *m, const char *dmesg, const char *cmdline,
+		      const char *map, const char *cfg, char *err, size_t errlen)
+{
+	int ret = kmm_kernel_parse_config(&m->kernel, cfg, err, errlen);
+
+	if (!ret)
+		ret = kmm_kernel_parse_system_map(&m->kernel, map, err, errlen);
+	if (!ret)
+		ret = kmm_bootlog_parse(&m->boot, dmesg, err, errlen);
+	if (!ret)
+		ret = kmm_cmdline_parse(&m->cmdline, cmdline ? cmdline : m->boot.cmdline, err, errlen);
+	if (!ret)
+		ret = kmm_x86_setup_arch(m, dmesg, err, errlen);
+	if (!ret)
+		ret = kmm_x86_setup_memory(m, err, errlen);
+	if (!ret)
+		ret = kmm_start_kernel_early(m, err, errlen);
+	if (!ret)
+		ret = kmm_start_kernel_mm(m, err, errlen);
+	return ret;
 }

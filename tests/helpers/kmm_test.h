@@ -57,6 +57,16 @@ enum kmm_arch kmm_test_arch(const char *name);
 /* kmm_test_machine_zones - kmm_machine_init() plus the build's zone layout,
  * every node's zones given their kind and node (free_area_init not run) */
 void kmm_test_machine_zones(struct kmm_machine *m, enum kmm_arch arch, const struct kmm_env *env);
+
+/*
+ * kmm_test_boot_x86 - boot the initialised x86 machine @m the way `kmm boot
+ * --dmesg` does: the kernel's @cfg and @map, the boot log @dmesg, the
+ * command line @cmdline (NULL: the one the log records), setup_arch,
+ * setup_memory and start_kernel's memory part.  0, or the first error with
+ * its message in @err.
+ */
+int kmm_test_boot_x86(struct kmm_machine *m, const char *dmesg, const char *cmdline,
+		      const char *map, const char *cfg, char *err, size_t errlen);
 /* kmm_test_zone_index - zone_idx() of the zone named @name ("DMA32", ...);
  * fails the test when the build has no such zone */
 int kmm_test_zone_index(const struct kmm_machine *m, const char *name);
