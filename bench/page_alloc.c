@@ -571,6 +571,17 @@ int main(int argc, char **argv)
 	}
 	if (preloaded)
 		return run_preloaded(preloaded, scale);
+	if (only) {
+		int a = 0;
+
+		while (a < NR_ALLOCS && strcmp(only, allocs[a].name))
+			a++;
+		if (a == NR_ALLOCS) {
+			fprintf(stderr, "page_alloc: --only %s: not one of kmm, glibc, jemalloc, "
+					"mimalloc, tcmalloc\n", only);
+			return 2;
+		}
+	}
 	load_peers();
 	allocs[A_KMM].m = boot_machine(fixtures, &pm);
 	allocs[A_KMM].available = true;
